@@ -1,0 +1,7 @@
+"""wordvec: word2vec, exact where the maths is taught, fast where the work is heavy.
+
+Layers: ``wordvec.reference`` (exact float64 maths), ``wordvec.engine``
+(compiled kernels), and the tools built on them.
+"""
+
+__version__ = "0.1.0"
