@@ -96,7 +96,7 @@ def run_sst(args: argparse.Namespace) -> int:
     else:
         logger.warning("fewer than two plot words in the vocabulary; no word_vectors.png")
     plot.save(plot.loss_curve(result.sgd.loss_history), out / "loss_history.png")
-    print(f"final smoothed loss: {result.sgd.final_loss:.4f}")
+    print(f"final smoothed loss: {result.sgd.final_loss:.6f}")
     print(f"wrote {out / 'word_vectors.png'} and {out / 'loss_history.png'} "
           f"in {time.perf_counter() - start:.1f} s")
     return 0
@@ -109,9 +109,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _StderrHandler(logging.Handler):
+    """Log lines as ``wordvec: message`` on whatever sys.stderr is at the time."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"wordvec: {record.getMessage()}", file=sys.stderr)
+
+
+def _setup_logging() -> None:
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        logger.addHandler(_StderrHandler())
+    logger.setLevel(logging.INFO)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="wordvec: %(message)s", stream=sys.stderr)
+    _setup_logging()
     try:
         return args.run(args)
     except (WordvecError, ValueError) as exc:

@@ -109,8 +109,15 @@ def train_sst(
     result = sgd(step_fn, x0, config.step, config.iterations, anneal_every=config.anneal_every,
                  in_place=not exact, random_state=windows.state, checkpoint_dir=checkpoint_dir,
                  checkpoint_every=checkpoint_every, resume=resume,
-                 config={**asdict(config), "n_words": n}, progress=progress)
+                 config=_resume_config(config, n), progress=progress)
     return SSTResult(vocab, result.x[:n], result.x[n:], result)
+
+
+def _resume_config(config: SSTConfig, n_words: int) -> dict:
+    """Settings a checkpoint must share with the run resuming it (any iteration count will do)."""
+    settings = asdict(config)
+    del settings["iterations"]
+    return {**settings, "n_words": n_words}
 
 
 def _compiled_step(windows: _Windows, n_words: int, dim: int):

@@ -1,0 +1,105 @@
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import make_sentences, write_sst
+from wordvec.checkpoint import list_checkpoints
+from wordvec.cli import main
+from wordvec.experiment import SSTConfig, train_sst
+
+FAST = ["--dim", "5", "--context", "3", "--negatives", "4", "--batch-size", "10"]
+
+
+@pytest.fixture
+def plot_sst(tmp_path):
+    """A small corpus that holds a few of the words the classic plot shows."""
+    sentences = make_sentences(200) + [["great", "film", "bad", "plot"], ["king", "queen", "man", "woman"]] * 20
+    return write_sst(tmp_path / "sst", sentences), sentences
+
+
+def run(argv, capsys):
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_sst_writes_both_pictures_and_the_final_loss(plot_sst, tmp_path, capsys):
+    data, _ = plot_sst
+    out_dir = tmp_path / "out"
+    code, out, err = run(["sst", "--data", str(data), "--out", str(out_dir), "--iterations", "300", *FAST], capsys)
+    assert code == 0
+    assert re.search(r"final smoothed loss: \d+\.\d{6}", out)
+    for name in ("word_vectors.png", "loss_history.png"):
+        assert (out_dir / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "left out of the plot: cool, brilliant" in err  # missing plot words are named
+    assert "great" not in err.split("left out of the plot:")[1].split("\n")[0].split(", ")
+
+
+@pytest.mark.parametrize("setup, message", [
+    (lambda d: None, "does not exist"),
+    (lambda d: d.mkdir() or (d / "datasetSentences.txt").write_text("sentence_index\tsentence\n"),
+     "holds no sentences"),
+    (lambda d: d.mkdir() or (d / "datasetSentences.txt").write_bytes(b"1\tok \xc3\x28\n"), ":1: invalid UTF-8"),
+])
+def test_bad_data_is_one_line_and_exit_1(tmp_path, capsys, setup, message):
+    data = tmp_path / "data"
+    setup(data)
+    code, out, err = run(["sst", "--data", str(data), "--out", str(tmp_path / "o")], capsys)
+    assert code == 1
+    assert err.startswith("wordvec: error: ") and message in err and err.count("\n") == 1
+
+
+def test_usage_error_exits_2(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["sst", "--iterations", "0"])
+    assert info.value.code == 2
+    assert "expected a positive integer, got '0'" in capsys.readouterr().err
+
+
+def test_resume_from_a_corrupt_checkpoint_falls_back_and_says_so(sst_dir, tmp_path, capsys):
+    out_dir = tmp_path / "out"
+    args = ["sst", "--data", str(sst_dir), "--out", str(out_dir), "--checkpoint-every", "50", *FAST]
+    assert run([*args, "--iterations", "150"], capsys)[0] == 0
+    newest = list_checkpoints(out_dir / "checkpoints", "sgd")[-1]
+    newest.write_bytes(newest.read_bytes()[:100])
+    code, out, err = run([*args, "--iterations", "200", "--resume"], capsys)
+    assert code == 0
+    assert f"checkpoint {newest} is unreadable" in err and "falling back" in err
+    assert "resuming from" in err and "sgd-0000000100.npz" in err
+
+
+def test_resume_with_only_corrupt_checkpoints_refuses_by_name(sst_dir, tmp_path, capsys):
+    ckpt = tmp_path / "out" / "checkpoints"
+    ckpt.mkdir(parents=True)
+    (ckpt / "sgd-0000000100.npz").write_bytes(b"PK\x03\x04 truncated")
+    code, _, err = run(["sst", "--data", str(sst_dir), "--out", str(tmp_path / "out"), "--resume", *FAST], capsys)
+    assert code == 1 and "no usable checkpoint" in err and "sgd-0000000100.npz" in err
+
+
+def test_sigkill_then_resume_ends_at_the_uninterrupted_loss(tmp_path):
+    sentences = make_sentences(300, seed=3)
+    data = write_sst(tmp_path / "sst", sentences)
+    out_dir = tmp_path / "out"
+    args = [sys.executable, "-m", "wordvec", "sst", "--data", str(data), "--out", str(out_dir),
+            "--iterations", "30000", "--checkpoint-every", "1000", *FAST]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not list_checkpoints(out_dir / "checkpoints", "sgd") and time.monotonic() < deadline:
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    killed_at = list_checkpoints(out_dir / "checkpoints", "sgd")
+    assert killed_at and not killed_at[-1].name.endswith("0000030000.npz"), "the run ended before the kill"
+    resumed = subprocess.run([*args, "--resume"], env=env, capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "resuming from" in resumed.stderr
+    config = SSTConfig(dim=5, context=3, negatives=4, batch_size=10, iterations=30000)
+    expected = train_sst(sentences, config).sgd.final_loss
+    assert f"final smoothed loss: {expected:.6f}" in resumed.stdout
