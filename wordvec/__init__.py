@@ -5,3 +5,8 @@ Layers: ``wordvec.reference`` (exact float64 maths), ``wordvec.engine``
 """
 
 __version__ = "0.1.0"
+
+from wordvec.keyedvectors import KeyedVectors
+from wordvec.word2vec import Word2Vec
+
+__all__ = ["KeyedVectors", "Word2Vec"]

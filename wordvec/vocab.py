@@ -65,3 +65,13 @@ class Vocabulary:
         """Negative-sampling noise: P(w) proportional to count_w ** exponent."""
         weights = self.counts.astype(np.float64) ** exponent
         return weights / weights.sum()
+
+    def keep_probability(self, sample: float) -> np.ndarray:
+        """word2vec.c's subsampling: P(keep w) = (sqrt(f_w / (t T)) + 1) t T / f_w, capped at 1.
+
+        Here f_w is the count, T the total and t = ``sample``; 0 keeps every word.
+        """
+        if sample <= 0:
+            return np.ones(len(self.counts))
+        threshold = sample * self.total
+        return np.minimum(1.0, (np.sqrt(self.counts / threshold) + 1) * threshold / self.counts)

@@ -6,6 +6,7 @@ finite differences; the compiled engine is tested against it.
 
 from wordvec.reference.functions import log_sigmoid, log_softmax, sigmoid, softmax
 from wordvec.reference.losses import (
+    hierarchical_softmax_loss_and_gradient,
     naive_softmax_loss_and_gradient,
     neg_sampling_loss_and_gradient,
 )
@@ -13,6 +14,7 @@ from wordvec.reference.models import cbow, skipgram
 
 __all__ = [
     "cbow",
+    "hierarchical_softmax_loss_and_gradient",
     "log_sigmoid",
     "log_softmax",
     "naive_softmax_loss_and_gradient",

@@ -78,3 +78,41 @@ def neg_sampling_loss_and_gradient(
     grad_outside_vectors = np.zeros_like(outside_vectors, dtype=np.float64)
     np.add.at(grad_outside_vectors, indices, np.outer(coeffs, center_vec))
     return float(loss), grad_center_vec, grad_outside_vectors
+
+
+def hierarchical_softmax_loss_and_gradient(
+    center_vec: np.ndarray,
+    outside_idx: int,
+    outside_vectors: np.ndarray,
+    codes: np.ndarray,
+    points: np.ndarray,
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """Hierarchical-softmax loss for one pair and its gradients.
+
+    The outside word o is the leaf of a binary (Huffman) tree; ``points[o]`` lists
+    the inner nodes n_1..n_L on its path from the root and ``codes[o]`` the turns
+    d_l in {0, 1} taken there. With s_l = (1 - 2 d_l) u_{n_l} . v_c,
+
+    J = -sum_l log sigma(s_l)
+    dJ/dv_c = -sum_l (1 - sigma(s_l)) (1 - 2 d_l) u_{n_l}
+    dJ/du_{n_l} = -(1 - sigma(s_l)) (1 - 2 d_l) v_c
+
+    Here ``outside_vectors`` holds one row per inner node.
+
+    Parameters
+    ----------
+    center_vec : ndarray of shape (dim,)
+    outside_idx : int, the leaf o
+    outside_vectors : ndarray of shape (n_nodes, dim), inner-node vectors
+    codes, points : sequences indexed by word: ``codes[o]`` and ``points[o]`` of
+        equal length L (turns and node indices)
+    """
+    nodes = np.asarray(points[outside_idx], dtype=np.int64)  # (L,)
+    signs = 1.0 - 2.0 * np.asarray(codes[outside_idx], dtype=np.float64)  # (L,)
+    scores = signs * (outside_vectors[nodes] @ center_vec)
+    loss = -np.sum(log_sigmoid(scores))
+    coeffs = -signs * (1.0 - sigmoid(scores))  # (L,)
+    grad_center_vec = coeffs @ outside_vectors[nodes]
+    grad_outside_vectors = np.zeros_like(outside_vectors, dtype=np.float64)
+    np.add.at(grad_outside_vectors, nodes, np.outer(coeffs, center_vec))
+    return float(loss), grad_center_vec, grad_outside_vectors

@@ -1,0 +1,94 @@
+"""Corpus input: paths (text, .gz, .bz2, .xz), directories, lists of paths, or token lists.
+
+A corpus is one sentence per line (for files) or one list of tokens per sentence
+(for an iterable). Bad input is reported with the file and line.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from wordvec.errors import DataError
+
+_BLOCK = 1 << 22  # bytes read at a time
+_LONGEST_PIECE = 1 << 26  # a line longer than this is read in pieces cut at spaces
+_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
+
+def corpus_files(corpus) -> list[Path] | None:
+    """The files a path-like corpus names, or None for an iterable of token lists.
+
+    Raises :class:`DataError` for missing paths or an empty directory, and
+    TypeError for a one-shot iterator (it could be read only once).
+    """
+    if isinstance(corpus, (str, os.PathLike)):
+        return _expand(Path(corpus))
+    if isinstance(corpus, (list, tuple)) and corpus and all(isinstance(p, (str, os.PathLike)) for p in corpus):
+        return [f for p in corpus for f in _expand(Path(p))]
+    if not isinstance(corpus, Iterable):
+        raise TypeError(f"corpus must be a path, a list of paths or an iterable of token lists, "
+                        f"got {type(corpus).__name__}")
+    if iter(corpus) is corpus:
+        raise TypeError("corpus is a one-shot iterator (such as a generator), which can be read only "
+                        "once; pass a list, a re-iterable object, or a path")
+    return None
+
+
+def _expand(path: Path) -> list[Path]:
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        if not files:
+            raise DataError(f"corpus directory {path} holds no files")
+        return files
+    if not path.is_file():
+        raise DataError(f"corpus file {path} does not exist")
+    return [path]
+
+
+def open_binary(path: Path) -> BinaryIO:
+    """Open a corpus file for reading bytes, decompressing by its suffix."""
+    return _OPENERS.get(path.suffix.lower(), open)(path, "rb")
+
+
+def read_lines(path: Path) -> Iterator[list[str]]:
+    """Yield the decoded lines of ``path`` in blocks, checking UTF-8 and binary content."""
+    lineno = 1
+    rest = b""
+    try:
+        with open_binary(path) as f:
+            while True:
+                block = f.read(_BLOCK)
+                if not block:
+                    break
+                data = rest + block
+                cut = data.rfind(b"\n") + 1
+                if cut == 0 and len(data) < _LONGEST_PIECE:
+                    rest = data  # no line end yet: keep reading
+                    continue
+                if cut == 0:  # a very long line goes on in pieces, cut at a space
+                    cut = data.rfind(b" ") + 1 or len(data)
+                data, rest = data[:cut], data[cut:]
+                yield _decode(path, data, lineno)
+                lineno += data.count(b"\n")
+            if rest:
+                yield _decode(path, rest, lineno)
+    except (OSError, EOFError, lzma.LZMAError) as exc:
+        raise DataError(f"{path}: cannot read: {exc}") from None
+
+
+def _decode(path: Path, data: bytes, lineno: int) -> list[str]:
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = lineno + data.count(b"\n", 0, nul)
+        raise DataError(f"{path}:{line}: binary data (NUL byte); a corpus must be UTF-8 text")
+    try:
+        return data.decode("utf-8").split("\n")
+    except UnicodeDecodeError as exc:
+        line = lineno + data.count(b"\n", 0, exc.start)
+        raise DataError(f"{path}:{line}: invalid UTF-8 (byte {data[exc.start]:#04x})") from None

@@ -1,0 +1,41 @@
+"""Row operations on 2-D float arrays for kernels (inlined; numba vectorises the loops).
+
+They take a matrix and a row index rather than a row view: creating views in a
+hot loop costs reference counting, which threads sharing the weights would
+contend on. Arithmetic stays in the arrays' precision (float32 for training
+weights): a float64 scalar mixed in would convert every element.
+"""
+
+from __future__ import annotations
+
+from numba import njit
+
+
+@njit(cache=True, inline="always", fastmath=True)
+def dot_rows(a, i, b, j):
+    """a[i] . b[j]"""
+    s = a.dtype.type(0.0)
+    for d in range(a.shape[1]):
+        s += a[i, d] * b[j, d]
+    return s
+
+
+@njit(cache=True, inline="always", fastmath=True)
+def axpy_rows(alpha, x, i, y, j):
+    """y[j] += alpha * x[i]"""
+    a = y.dtype.type(alpha)
+    for d in range(x.shape[1]):
+        y[j, d] += a * x[i, d]
+
+
+@njit(cache=True, inline="always", fastmath=True)
+def copy_row(x, i, y, j):
+    """y[j] = x[i]"""
+    for d in range(x.shape[1]):
+        y[j, d] = x[i, d]
+
+
+@njit(cache=True, inline="always", fastmath=True)
+def zero_row(y, j):
+    for d in range(y.shape[1]):
+        y[j, d] = 0.0

@@ -1,0 +1,158 @@
+"""The vocabulary scan: one pass that counts words and stores the corpus as ids.
+
+The pass gives each new word a provisional id (order of first appearance) and
+writes the ids, with -1 at each line end, to a temporary file. Once the counts
+are known the vocabulary is chosen (``min_count``, ``max_vocab_size``, ids by
+decreasing count) and the file is rewritten with final ids, dropping the words
+left out. Training epochs then read that file in fixed-size chunks, so memory
+stays the vocabulary plus buffers whatever the corpus length.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from wordvec.corpus import corpus_files, read_lines
+from wordvec.errors import DataError
+from wordvec.vocab import Vocabulary
+
+logger = logging.getLogger("wordvec")
+SEPARATOR = -1
+_FLUSH_TOKENS = 1 << 20
+
+
+class _ProvisionalIds(dict):
+    """word -> id, handing out the next id to each new word."""
+
+    def __missing__(self, word: str) -> int:
+        self[word] = n = len(self)
+        return n
+
+
+@dataclass
+class ScannedCorpus:
+    vocab: Vocabulary
+    ids_path: Path  # int32 ids, -1 at line ends
+    n_words: int  # tokens kept in the vocabulary, per epoch
+    n_tokens: int  # all tokens read
+    seconds: float
+
+
+def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | None) -> ScannedCorpus:
+    """Count ``corpus`` and store it as ids in ``workdir`` (see the module docstring)."""
+    start = time.perf_counter()
+    files = corpus_files(corpus)
+    lines = _lines_of_files(files) if files is not None else _lines_of_tokens(corpus)
+    ids = _ProvisionalIds()
+    counts = np.zeros(0, dtype=np.int64)
+    raw_path = workdir / "provisional.ids"
+    with open(raw_path, "wb") as raw:
+        for block in _encode(lines, ids):
+            counts = _add_counts(counts, block, len(ids))
+            block.tofile(raw)
+    n_tokens = int(counts.sum())
+    if n_tokens == 0:
+        raise DataError("the corpus is empty: it holds no tokens")
+    vocab, remap = _choose_vocabulary(ids, counts, min_count, max_vocab_size)
+    ids_path = workdir / "corpus.ids"
+    _rewrite(raw_path, ids_path, remap)
+    raw_path.unlink()
+    seconds = time.perf_counter() - start
+    logger.info("vocabulary: %d words kept of %d distinct, %d of %d tokens (%.0f tokens/s)",
+                len(vocab), len(ids), vocab.total, n_tokens, n_tokens / max(seconds, 1e-9))
+    return ScannedCorpus(vocab, ids_path, vocab.total, n_tokens, seconds)
+
+
+def _lines_of_files(files: list[Path]) -> Iterator[list[str]]:
+    for path in files:
+        for block in read_lines(path):
+            yield [line.split() for line in block]
+
+
+def _lines_of_tokens(corpus: Iterable[Sequence[str]]) -> Iterator[list[Sequence[str]]]:
+    block = []
+    for n, sentence in enumerate(corpus, start=1):
+        if isinstance(sentence, str) or not all(isinstance(t, str) for t in sentence):
+            raise DataError(f"corpus sentence {n} is not a list of strings: {str(sentence)[:60]!r}")
+        block.append(sentence)
+        if len(block) == 10000:
+            yield block
+            block = []
+    yield block
+
+
+def _encode(blocks: Iterator[list[Sequence[str]]], ids: _ProvisionalIds) -> Iterator[np.ndarray]:
+    """Provisional ids of each block of lines, -1 after every line."""
+    lookup = ids.__getitem__
+    out: list[int] = []
+    for block in blocks:
+        for tokens in block:
+            if tokens:
+                out.extend(map(lookup, tokens))
+                out.append(SEPARATOR)
+        if len(out) >= _FLUSH_TOKENS:
+            yield np.array(out, dtype=np.int32)
+            out = []
+    if out:
+        yield np.array(out, dtype=np.int32)
+
+
+def _add_counts(counts: np.ndarray, block: np.ndarray, n_ids: int) -> np.ndarray:
+    if len(counts) < n_ids:
+        counts = np.concatenate([counts, np.zeros(max(n_ids - len(counts), len(counts)), np.int64)])
+    block_counts = np.bincount(block[block >= 0], minlength=n_ids)
+    counts[: len(block_counts)] += block_counts
+    return counts
+
+
+def _choose_vocabulary(ids: dict, counts: np.ndarray, min_count: int,
+                       max_vocab_size: int | None) -> tuple[Vocabulary, np.ndarray]:
+    """Words with count >= min_count, most frequent first, at most max_vocab_size of them."""
+    counts = counts[: len(ids)]
+    order = np.argsort(-counts, kind="stable")  # ties keep order of first appearance
+    order = order[counts[order] >= min_count][:max_vocab_size]
+    if len(order) == 0:
+        top = int(np.argmax(counts))
+        word = next(w for w, i in ids.items() if i == top)
+        raise DataError(f"no word reaches min_count={min_count}: the most frequent, {word!r}, "
+                        f"occurs {counts[top]} times")
+    words = list(ids)  # insertion order is the provisional id
+    remap = np.full(len(ids), -2, dtype=np.int32)
+    remap[order] = np.arange(len(order), dtype=np.int32)
+    return Vocabulary([words[i] for i in order], counts[order]), remap
+
+
+def _rewrite(src: Path, dst: Path, remap: np.ndarray) -> None:
+    """Map provisional ids to final ones, dropping words outside the vocabulary."""
+    table = np.append(remap, np.int32(SEPARATOR))  # index -1 (a line end) maps to -1
+    with open(src, "rb") as fin, open(dst, "wb") as fout:
+        while True:
+            block = np.fromfile(fin, dtype=np.int32, count=_FLUSH_TOKENS)
+            if len(block) == 0:
+                break
+            mapped = table[block]
+            mapped[mapped != -2].tofile(fout)
+
+
+def iter_chunks(ids_path: Path, chunk_tokens: int) -> Iterator[np.ndarray]:
+    """Chunks of about ``chunk_tokens`` ids, each ending at a line end when it can."""
+    carry = np.zeros(0, dtype=np.int32)
+    with open(ids_path, "rb") as f:
+        while True:
+            block = np.fromfile(f, dtype=np.int32, count=chunk_tokens)
+            if len(block) == 0:
+                break
+            data = np.concatenate([carry, block]) if len(carry) else block
+            ends = np.flatnonzero(data == SEPARATOR)
+            cut = ends[-1] + 1 if len(ends) else len(data)  # a line longer than a chunk goes on
+            carry = data[cut:]
+            if cut:
+                yield data[:cut]
+    if len(carry):
+        yield carry

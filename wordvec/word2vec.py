@@ -1,0 +1,192 @@
+"""``Word2Vec``: the estimator that learns word vectors from a corpus.
+
+The constructor only stores its arguments; ``fit`` validates them all, scans
+the vocabulary, builds the sampling tables, trains with the compiled kernels
+and returns ``self``. Learned state: ``wv``, ``vocab_``, ``loss_history_``,
+``words_per_second_``, ``vectors_out_``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import numbers
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from wordvec.engine.alias import build_alias
+from wordvec.engine.huffman import build_huffman
+from wordvec.engine.train import ARCH_CBOW, ARCH_SKIPGRAM, LOSS_HIERARCHICAL, LOSS_NEGATIVE
+from wordvec.keyedvectors import KeyedVectors
+from wordvec.scan import ScannedCorpus, scan_corpus
+from wordvec.trainer import KernelSettings, Schedule, default_workers, run_epochs
+from wordvec.vocab import Vocabulary
+
+logger = logging.getLogger("wordvec")
+
+
+class Word2Vec:
+    """Skip-gram or CBOW with negative sampling or hierarchical softmax.
+
+    Parameters
+    ----------
+    vector_size : dimension of the vectors
+    window : largest distance between a center word and a context word
+    min_count : words rarer than this are left out of the vocabulary
+    max_vocab_size : keep at most this many of the most frequent words (None: no cap)
+    sample : subsampling threshold t; a word of frequency f is kept with
+        probability (sqrt(f / t) + 1) t / f as in word2vec.c (0 disables)
+    arch : "skipgram" or "cbow"
+    loss : "negative" (negative sampling) or "hierarchical" (hierarchical softmax)
+    negative : negative samples per prediction (loss="negative")
+    ns_exponent : noise distribution proportional to count ** ns_exponent
+    alpha : initial learning rate (None: 0.025 for skip-gram, 0.05 for CBOW)
+    min_alpha : learning rate reached at the end of the last epoch
+    epochs : passes over the corpus
+    workers : training threads (None: all cores)
+    seed : seed of the initial vectors and of every thread's random stream
+    shrink_windows : draw each window's size uniformly from 1..window
+    update : skip-gram only. "window": one gradient step per context window,
+        negatives shared by the window (Ji et al.'s HogBatch, much faster);
+        "pair": word2vec.c's per-pair updates with fresh negatives per pair.
+    cbow_mean_gradient : CBOW only. False (default): every context word gets the
+        full gradient of the mean, as in word2vec.c and gensim; True: the exact
+        gradient, 1/n of it.
+    progress : show a progress bar
+    callbacks : callables ``f(model, epoch_loss)`` run at the end of each epoch
+    """
+
+    def __init__(self, *, vector_size: int = 100, window: int = 5, min_count: int = 5,
+                 max_vocab_size: int | None = None, sample: float = 1e-3, arch: str = "skipgram",
+                 loss: str = "negative", negative: int = 5, ns_exponent: float = 0.75,
+                 alpha: float | None = None, min_alpha: float = 1e-4, epochs: int = 5,
+                 workers: int | None = None, seed: int = 1, shrink_windows: bool = True,
+                 update: str = "window", cbow_mean_gradient: bool = False, progress: bool = True,
+                 callbacks: Sequence[Callable] = ()):
+        self.vector_size = vector_size
+        self.window = window
+        self.min_count = min_count
+        self.max_vocab_size = max_vocab_size
+        self.sample = sample
+        self.arch = arch
+        self.loss = loss
+        self.negative = negative
+        self.ns_exponent = ns_exponent
+        self.alpha = alpha
+        self.min_alpha = min_alpha
+        self.epochs = epochs
+        self.workers = workers
+        self.seed = seed
+        self.shrink_windows = shrink_windows
+        self.update = update
+        self.cbow_mean_gradient = cbow_mean_gradient
+        self.progress = progress
+        self.callbacks = callbacks
+
+    def fit(self, corpus, tmp_dir: str | None = None) -> Word2Vec:
+        """Learn vectors from ``corpus``: a path (text, .gz, .bz2, .xz), a directory,
+        a list of paths, or a re-iterable of token lists. Returns ``self``.
+
+        The corpus is stored as word ids in a temporary directory (``tmp_dir``,
+        default the system's) for the epochs, and deleted at the end.
+        """
+        self._validate()
+        with tempfile.TemporaryDirectory(prefix="wordvec-", dir=tmp_dir) as workdir:
+            start = time.perf_counter()
+            scanned = scan_corpus(corpus, Path(workdir), self.min_count, self.max_vocab_size)
+            self._train(scanned)
+            self.seconds_ = time.perf_counter() - start
+        return self
+
+    def _train(self, scanned: ScannedCorpus) -> None:
+        vocab = scanned.vocab
+        rng = np.random.default_rng(self.seed)
+        n, dim = len(vocab), self.vector_size
+        vectors_in = ((rng.random((n, dim), dtype=np.float32) - 0.5) / dim).astype(np.float32)
+        vectors_out = np.zeros((max(n - 1, 1) if self.loss == "hierarchical" else n, dim), np.float32)
+        self.vocab_, self.loss_history_ = vocab, []
+
+        def on_epoch_end(epoch: int, loss: float) -> None:
+            self.loss_history_.append(loss)
+            logger.info("epoch %d/%d: mean loss %.4f", epoch + 1, self.epochs, loss)
+            for callback in self.callbacks:
+                callback(self, loss)
+
+        self.wv = KeyedVectors(vocab.words, vectors_in)
+        self.vectors_out_ = vectors_out
+        seconds = run_epochs(scanned, vectors_in, vectors_out, self._kernel_settings(vocab),
+                             self._schedule(), self.progress, on_epoch_end)
+        self.words_per_second_ = self.epochs * scanned.n_words / max(seconds, 1e-9)
+        logger.info("trained %d epochs of %d words in %.1f s (%.0f words/s)", self.epochs,
+                    scanned.n_words, seconds, self.words_per_second_)
+
+    def _kernel_settings(self, vocab: Vocabulary) -> KernelSettings:
+        hierarchical = self.loss == "hierarchical"
+        if hierarchical and len(vocab) > 1:
+            codes, points, lengths = build_huffman(vocab.counts)
+        else:
+            codes, points, lengths = (np.zeros((1, 1), np.uint8), np.zeros((1, 1), np.int32),
+                                      np.zeros(1, np.int32))
+        noise_prob, noise_alias = build_alias(vocab.counts.astype(np.float64) ** self.ns_exponent)
+        return KernelSettings(
+            arch=ARCH_CBOW if self.arch == "cbow" else ARCH_SKIPGRAM,
+            loss=LOSS_HIERARCHICAL if hierarchical else LOSS_NEGATIVE,
+            per_window=self.update == "window", window=self.window,
+            shrink_windows=self.shrink_windows, negative=self.negative,
+            cbow_mean_gradient=self.cbow_mean_gradient,
+            keep_prob=vocab.keep_probability(self.sample), noise_prob=noise_prob,
+            noise_alias=noise_alias, codes=codes, points=points, lengths=lengths)
+
+    def _schedule(self) -> Schedule:
+        alpha = self.alpha if self.alpha is not None else (0.05 if self.arch == "cbow" else 0.025)
+        workers = self.workers if self.workers is not None else default_workers()
+        return Schedule(alpha, self.min_alpha, self.epochs, workers, self.seed)
+
+    def _validate(self) -> None:
+        """Check every parameter before any work; errors name parameter, value and range."""
+        _check_int("vector_size", self.vector_size, 1)
+        _check_int("window", self.window, 1)
+        _check_int("min_count", self.min_count, 1)
+        if self.max_vocab_size is not None:
+            _check_int("max_vocab_size", self.max_vocab_size, 1, "or None")
+        _check_float("sample", self.sample, 0.0)
+        _check_choice("arch", self.arch, ("skipgram", "cbow"))
+        _check_choice("loss", self.loss, ("negative", "hierarchical"))
+        _check_int("negative", self.negative, 1 if self.loss == "negative" else 0,
+                   'with loss="negative"' if self.loss == "negative" else "")
+        _check_float("ns_exponent", self.ns_exponent, -math.inf)
+        if self.alpha is not None:
+            _check_float("alpha", self.alpha, 0.0, exclusive=True, extra="or None")
+        _check_float("min_alpha", self.min_alpha, 0.0)
+        _check_int("epochs", self.epochs, 1)
+        if self.workers is not None:
+            _check_int("workers", self.workers, 1, "or None")
+        _check_int("seed", self.seed, 0)
+        _check_choice("update", self.update, ("window", "pair"))
+        for name in ("shrink_windows", "cbow_mean_gradient", "progress"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name}={getattr(self, name)!r} must be True or False")
+        if not all(callable(c) for c in self.callbacks):
+            raise ValueError(f"callbacks={self.callbacks!r} must be a sequence of callables")
+
+
+def _check_int(name: str, value, low: int, extra: str = "") -> None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        suffix = f" {extra}" if extra else ""
+        raise ValueError(f"{name}={value!r} must be an integer >= {low}{suffix}")
+
+
+def _check_float(name: str, value, low: float, exclusive: bool = False, extra: str = "") -> None:
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+    if not ok or value < low or (exclusive and value == low):
+        bound = f"> {low}" if exclusive else (f">= {low}" if low > -math.inf else "finite")
+        raise ValueError(f"{name}={value!r} must be a number {bound}{' ' + extra if extra else ''}")
+
+
+def _check_choice(name: str, value, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise ValueError(f"{name}={value!r} must be one of {', '.join(map(repr, choices))}")
