@@ -10,6 +10,7 @@ stays the vocabulary plus buffers whatever the corpus length.
 
 from __future__ import annotations
 
+import array
 import logging
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -71,8 +72,7 @@ def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | Non
 
 def _lines_of_files(files: list[Path]) -> Iterator[list[str]]:
     for path in files:
-        for block in read_lines(path):
-            yield [line.split() for line in block]
+        yield from read_lines(path)
 
 
 def _lines_of_tokens(corpus: Iterable[Sequence[str]]) -> Iterator[list[Sequence[str]]]:
@@ -87,20 +87,22 @@ def _lines_of_tokens(corpus: Iterable[Sequence[str]]) -> Iterator[list[Sequence[
     yield block
 
 
-def _encode(blocks: Iterator[list[Sequence[str]]], ids: _ProvisionalIds) -> Iterator[np.ndarray]:
-    """Provisional ids of each block of lines, -1 after every line."""
+def _encode(blocks: Iterator[list], ids: _ProvisionalIds) -> Iterator[np.ndarray]:
+    """Provisional ids of each block of lines (strings or token lists), -1 after every line."""
     lookup = ids.__getitem__
-    out: list[int] = []
+    out = array.array("i")
+    extend, append = out.extend, out.append
     for block in blocks:
-        for tokens in block:
+        for line in block:
+            tokens = line.split() if isinstance(line, str) else line
             if tokens:
-                out.extend(map(lookup, tokens))
-                out.append(SEPARATOR)
+                extend(map(lookup, tokens))
+                append(SEPARATOR)
         if len(out) >= _FLUSH_TOKENS:
-            yield np.array(out, dtype=np.int32)
-            out = []
+            yield np.frombuffer(out, dtype=np.int32).copy()
+            del out[:]
     if out:
-        yield np.array(out, dtype=np.int32)
+        yield np.frombuffer(out, dtype=np.int32).copy()
 
 
 def _add_counts(counts: np.ndarray, block: np.ndarray, n_ids: int) -> np.ndarray:
