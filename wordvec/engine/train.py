@@ -76,7 +76,7 @@ def train_chunk(chunk, arch, loss_kind, per_window, window, shrink_windows, keep
     negatives = np.empty(max(n_negatives, 1), dtype=np.int64)
     coeffs = np.empty((2 * window, max(n_negatives + 1, codes.shape[1])), dtype=np.float32)
     sentence = np.empty(chunk.shape[0], dtype=np.int64)
-    n_words_chunk = max(1, np.count_nonzero(chunk >= 0))
+    slope = (alpha_end - alpha_start) / max(1, np.count_nonzero(chunk >= 0))  # per word
     loss, n_predictions, words_done = 0.0, 0, 0
     i = 0
     while i < chunk.shape[0]:
@@ -89,8 +89,9 @@ def train_chunk(chunk, arch, loss_kind, per_window, window, shrink_windows, keep
                 length += 1
             i += 1
         i += 1  # the line end
+        raw_per_kept = raw / max(length, 1)
         for pos in range(length):
-            alpha = alpha_start + (alpha_end - alpha_start) * (words_done + raw * pos / length) / n_words_chunk
+            alpha = alpha_start + slope * (words_done + pos * raw_per_kept)
             reach = window - randint(state, stream, window) if shrink_windows else window
             m = 0
             for j in range(max(0, pos - reach), min(length, pos + reach + 1)):
