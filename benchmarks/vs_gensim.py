@@ -69,7 +69,7 @@ def child(args) -> None:
     start = time.perf_counter()
     words, vectors, losses = trainer(str(args.corpus), config, args.workers, args.epochs, extra)
     seconds = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before evaluation
     result = {"seconds": seconds, "peak_mb": peak_mb, "vocab": len(words), "losses": losses,
               **evaluate(words, vectors)}
     print(json.dumps(result))

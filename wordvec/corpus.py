@@ -1,7 +1,8 @@
 """Corpus input: paths (text, .gz, .bz2, .xz), directories, lists of paths, or token lists.
 
-A corpus is one sentence per line (for files) or one list of tokens per sentence
-(for an iterable). Bad input is reported with the file and line.
+A corpus is one sentence per line (for files: UTF-8 text, words separated by
+ASCII whitespace) or one list of tokens per sentence (for an iterable). Bad
+input is reported with the file and line.
 """
 
 from __future__ import annotations
@@ -56,8 +57,11 @@ def open_binary(path: Path) -> BinaryIO:
     return _OPENERS.get(path.suffix.lower(), open)(path, "rb")
 
 
-def read_lines(path: Path) -> Iterator[list[str]]:
-    """Yield the decoded lines of ``path`` in blocks, checking UTF-8 and binary content."""
+def read_blocks(path: Path) -> Iterator[bytes]:
+    """Yield the bytes of ``path`` in blocks of whole lines, checked to be UTF-8 text.
+
+    A line longer than 64 MiB goes on in pieces cut at a space.
+    """
     lineno = 1
     rest = b""
     try:
@@ -74,21 +78,28 @@ def read_lines(path: Path) -> Iterator[list[str]]:
                 if cut == 0:  # a very long line goes on in pieces, cut at a space
                     cut = data.rfind(b" ") + 1 or len(data)
                 data, rest = data[:cut], data[cut:]
-                yield _decode(path, data, lineno)
+                yield _checked(path, data, lineno)
                 lineno += data.count(b"\n")
             if rest:
-                yield _decode(path, rest, lineno)
+                yield _checked(path, rest, lineno)
     except (OSError, EOFError, lzma.LZMAError) as exc:
         raise DataError(f"{path}: cannot read: {exc}") from None
 
 
-def _decode(path: Path, data: bytes, lineno: int) -> list[str]:
+def read_lines(path: Path) -> Iterator[list[str]]:
+    """Yield the lines of ``path`` decoded, in blocks (see :func:`read_blocks`)."""
+    for block in read_blocks(path):
+        yield block.decode("utf-8").split("\n")
+
+
+def _checked(path: Path, data: bytes, lineno: int) -> bytes:
     nul = data.find(b"\x00")
     if nul >= 0:
         line = lineno + data.count(b"\n", 0, nul)
         raise DataError(f"{path}:{line}: binary data (NUL byte); a corpus must be UTF-8 text")
     try:
-        return data.decode("utf-8").split("\n")
+        data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = lineno + data.count(b"\n", 0, exc.start)
         raise DataError(f"{path}:{line}: invalid UTF-8 (byte {data[exc.start]:#04x})") from None
+    return data

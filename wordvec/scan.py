@@ -16,10 +16,12 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
-from wordvec.corpus import corpus_files, read_lines
+from wordvec.corpus import corpus_files, read_blocks
+from wordvec.engine.tokenize import WordTable
 from wordvec.errors import DataError
 from wordvec.vocab import Vocabulary
 
@@ -49,83 +51,73 @@ def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | Non
     """Count ``corpus`` and store it as ids in ``workdir`` (see the module docstring)."""
     start = time.perf_counter()
     files = corpus_files(corpus)
-    lines = _lines_of_files(files) if files is not None else _lines_of_tokens(corpus)
-    ids = _ProvisionalIds()
-    counts = np.zeros(0, dtype=np.int64)
     raw_path = workdir / "provisional.ids"
     with open(raw_path, "wb") as raw:
-        for block in _encode(lines, ids):
-            counts = _add_counts(counts, block, len(ids))
-            block.tofile(raw)
+        if files is not None:
+            words, counts = _encode_files(files, raw)
+        else:
+            words, counts = _encode_token_lists(corpus, raw)
     n_tokens = int(counts.sum())
     if n_tokens == 0:
         raise DataError("the corpus is empty: it holds no tokens")
-    vocab, remap = _choose_vocabulary(ids, counts, min_count, max_vocab_size)
+    vocab, remap = _choose_vocabulary(words, counts, min_count, max_vocab_size)
     ids_path = workdir / "corpus.ids"
     _rewrite(raw_path, ids_path, remap)
     raw_path.unlink()
     seconds = time.perf_counter() - start
     logger.info("vocabulary: %d words kept of %d distinct, %d of %d tokens (%.0f tokens/s)",
-                len(vocab), len(ids), vocab.total, n_tokens, n_tokens / max(seconds, 1e-9))
+                len(vocab), len(words), vocab.total, n_tokens, n_tokens / max(seconds, 1e-9))
     return ScannedCorpus(vocab, ids_path, vocab.total, n_tokens, seconds)
 
 
-def _lines_of_files(files: list[Path]) -> Iterator[list[str]]:
+def _encode_files(files: list[Path], raw: BinaryIO) -> tuple[list[str], np.ndarray]:
+    """Write provisional ids of every file's words to ``raw``; the words and their counts."""
+    table = WordTable()
     for path in files:
-        yield from read_lines(path)
+        for block in read_blocks(path):
+            table.encode(block).tofile(raw)
+    return table.words(), table.counts[: table.n_words]
 
 
-def _lines_of_tokens(corpus: Iterable[Sequence[str]]) -> Iterator[list[Sequence[str]]]:
-    block = []
+def _encode_token_lists(corpus: Iterable[Sequence[str]], raw: BinaryIO) -> tuple[list[str], np.ndarray]:
+    """As :func:`_encode_files` for an iterable of token lists."""
+    ids = _ProvisionalIds()
+    lookup = ids.__getitem__
+    out = array.array("i")
+    counts = np.zeros(0, dtype=np.int64)
     for n, sentence in enumerate(corpus, start=1):
         if isinstance(sentence, str) or not all(isinstance(t, str) for t in sentence):
             raise DataError(f"corpus sentence {n} is not a list of strings: {str(sentence)[:60]!r}")
-        block.append(sentence)
-        if len(block) == 10000:
-            yield block
-            block = []
-    yield block
-
-
-def _encode(blocks: Iterator[list], ids: _ProvisionalIds) -> Iterator[np.ndarray]:
-    """Provisional ids of each block of lines (strings or token lists), -1 after every line."""
-    lookup = ids.__getitem__
-    out = array.array("i")
-    extend, append = out.extend, out.append
-    for block in blocks:
-        for line in block:
-            tokens = line.split() if isinstance(line, str) else line
-            if tokens:
-                extend(map(lookup, tokens))
-                append(SEPARATOR)
+        if sentence:
+            out.extend(map(lookup, sentence))
+            out.append(SEPARATOR)
         if len(out) >= _FLUSH_TOKENS:
-            yield np.frombuffer(out, dtype=np.int32).copy()
-            del out[:]
-    if out:
-        yield np.frombuffer(out, dtype=np.int32).copy()
+            counts = _flush(out, raw, counts, len(ids))
+    counts = _flush(out, raw, counts, len(ids))
+    return list(ids), counts
 
 
-def _add_counts(counts: np.ndarray, block: np.ndarray, n_ids: int) -> np.ndarray:
-    if len(counts) < n_ids:
-        counts = np.concatenate([counts, np.zeros(max(n_ids - len(counts), len(counts)), np.int64)])
-    block_counts = np.bincount(block[block >= 0], minlength=n_ids)
-    counts[: len(block_counts)] += block_counts
+def _flush(out: array.array, raw: BinaryIO, counts: np.ndarray, n_ids: int) -> np.ndarray:
+    """Write the buffered ids and add them to the counts."""
+    block = np.frombuffer(out, dtype=np.int32)
+    block.tofile(raw)
+    counts = np.concatenate([counts, np.zeros(n_ids - len(counts), dtype=np.int64)])
+    counts += np.bincount(block[block >= 0], minlength=n_ids)
+    del block
+    del out[:]
     return counts
 
 
-def _choose_vocabulary(ids: dict, counts: np.ndarray, min_count: int,
+def _choose_vocabulary(words: list[str], counts: np.ndarray, min_count: int,
                        max_vocab_size: int | None) -> tuple[Vocabulary, np.ndarray]:
     """Words with count >= min_count, most frequent first, at most max_vocab_size of them."""
-    counts = counts[: len(ids)]
     order = np.argsort(-counts, kind="stable")  # ties keep order of first appearance
     order = order[counts[order] >= min_count][:max_vocab_size]
     if len(order) == 0:
         top = int(np.argmax(counts))
-        word = next(w for w, i in ids.items() if i == top)
-        raise DataError(f"no word reaches min_count={min_count}: the most frequent, {word!r}, "
+        raise DataError(f"no word reaches min_count={min_count}: the most frequent, {words[top]!r}, "
                         f"occurs {counts[top]} times")
-    words = list(ids)  # insertion order is the provisional id
-    remap = np.full(len(ids), -2, dtype=np.int32)
+    remap = np.full(len(words), -2, dtype=np.int32)
     remap[order] = np.arange(len(order), dtype=np.int32)
     return Vocabulary([words[i] for i in order], counts[order]), remap
 

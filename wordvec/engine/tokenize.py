@@ -1,0 +1,153 @@
+"""Split UTF-8 bytes into words and give each distinct word an id, in one compiled pass.
+
+Words are separated by ASCII whitespace (space, tab, CR, VT, FF, as in
+word2vec.c); a newline ends a line, written as id -1 after the line's words.
+Distinct words live in an open-addressing hash table (FNV-1a hashes, linear
+probing) whose keys are slices of a byte arena; ids are handed out in order of
+first appearance and counted as they go.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, uint64
+
+_FNV_OFFSET = uint64(0xCBF29CE484222325)
+_FNV_PRIME = uint64(0x100000001B3)
+NEWLINE = 10
+
+
+@njit(cache=True, inline="always")
+def _is_space(b):
+    return b == 32 or b == 9 or b == 13 or b == 11 or b == 12
+
+
+@njit(cache=True, inline="always")
+def _same_bytes(data, start, length, arena, offset):
+    for k in range(length):
+        if data[start + k] != arena[offset + k]:
+            return False
+    return True
+
+
+@njit(cache=True)
+def rehash(slots, hashes, n_words, capacity):
+    """The ids of ``slots`` placed in a new table of ``capacity`` slots."""
+    new_slots = np.full(capacity, -1, dtype=np.int64)
+    mask = uint64(capacity - 1)
+    for w in range(n_words):
+        j = hashes[w] & mask
+        while new_slots[j] >= 0:
+            j = (j + uint64(1)) & mask
+        new_slots[j] = w
+    return new_slots
+
+
+@njit(cache=True, nogil=True)
+def encode_bytes(data, start, in_line, out, slots, hashes, arena, offsets, counts, n_words, arena_used):
+    """Write the ids of the words in ``data[start:]`` (uint8) to ``out``, -1 after each line.
+
+    The vocabulary state is updated in place: ``slots`` (hash table of ids), and
+    per id ``hashes``, ``offsets`` into ``arena`` (the word's bytes end at
+    ``offsets[id + 1]``) and ``counts``. Stops early, at a word boundary, when
+    a table would overflow. ``in_line`` says whether the line at ``start``
+    already has words. Returns ``(position, n_out, n_words, arena_used,
+    in_line)``: call again from ``position`` after growing the tables if it is
+    not the end.
+    """
+    n = data.shape[0]
+    mask = uint64(slots.shape[0] - 1)
+    n_out = 0
+    i = start
+    line_has_words = in_line
+    while i < n:
+        b = data[i]
+        if b == NEWLINE:
+            if line_has_words:
+                out[n_out] = -1
+                n_out += 1
+                line_has_words = False
+            i += 1
+            continue
+        if _is_space(b):
+            i += 1
+            continue
+        first = i
+        h = _FNV_OFFSET
+        while i < n and data[i] != NEWLINE and not _is_space(data[i]):
+            h = (h ^ uint64(data[i])) * _FNV_PRIME
+            i += 1
+        length = i - first
+        j = h & mask
+        word = -1
+        while slots[j] >= 0:
+            w = slots[j]
+            if hashes[w] == h and offsets[w + 1] - offsets[w] == length:
+                if _same_bytes(data, first, length, arena, offsets[w]):
+                    word = w
+                    break
+            j = (j + uint64(1)) & mask
+        if word < 0:
+            full = (2 * (n_words + 1) > slots.shape[0] or n_words + 2 > offsets.shape[0]
+                    or arena_used + length > arena.shape[0])
+            if full:
+                return first, n_out, n_words, arena_used, line_has_words
+            word = n_words
+            n_words += 1
+            for k in range(length):
+                arena[arena_used + k] = data[first + k]
+            offsets[word] = arena_used
+            arena_used += length
+            offsets[word + 1] = arena_used
+            hashes[word] = h
+            slots[j] = word
+        counts[word] += 1
+        out[n_out] = word
+        n_out += 1
+        line_has_words = True
+    if line_has_words:
+        out[n_out] = -1
+        n_out += 1
+    return n, n_out, n_words, arena_used, False
+
+
+class WordTable:
+    """The growing vocabulary of :func:`encode_bytes`, held between calls."""
+
+    def __init__(self) -> None:
+        self.slots = np.full(1 << 16, -1, dtype=np.int64)
+        self.hashes = np.zeros(1 << 15, dtype=np.uint64)
+        self.arena = np.zeros(1 << 20, dtype=np.uint8)
+        self.offsets = np.zeros(1 << 15, dtype=np.int64)
+        self.counts = np.zeros(1 << 15, dtype=np.int64)
+        self.n_words = 0
+        self.arena_used = 0
+
+    def encode(self, data: bytes) -> np.ndarray:
+        """Ids of the words in ``data``; -1 after each line."""
+        array = np.frombuffer(data, dtype=np.uint8)
+        out = np.empty(len(array) + 1, dtype=np.int32)
+        position, n_out, in_line = 0, 0, False
+        while True:
+            position, written, self.n_words, self.arena_used, in_line = encode_bytes(
+                array, position, in_line, out[n_out:], self.slots, self.hashes, self.arena, self.offsets,
+                self.counts, self.n_words, self.arena_used)
+            n_out += written
+            if position == len(array):
+                break
+            self._grow()
+        return out[:n_out]
+
+    def _grow(self) -> None:
+        self.hashes = np.concatenate([self.hashes, np.zeros_like(self.hashes)])
+        self.offsets = np.concatenate([self.offsets, np.zeros_like(self.offsets)])
+        self.counts = np.concatenate([self.counts, np.zeros_like(self.counts)])
+        self.arena = np.concatenate([self.arena, np.zeros_like(self.arena)])
+        if 2 * (self.n_words + 1) > len(self.slots):
+            self.slots = rehash(self.slots, self.hashes, self.n_words, 2 * len(self.slots))
+
+    def words(self) -> list[str]:
+        """The words in id order (the bytes were checked to be UTF-8 before encoding)."""
+        arena = self.arena.tobytes()
+        offsets = self.offsets
+        return [arena[offsets[w]:offsets[w + 1]].decode("utf-8") for w in range(self.n_words)]
