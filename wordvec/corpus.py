@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 from wordvec.errors import DataError
 
-_BLOCK = 1 << 22  # bytes read at a time
+_BLOCK = 1 << 20  # bytes read at a time
 _LONGEST_PIECE = 1 << 26  # a line longer than this is read in pieces cut at spaces
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import array
 import logging
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -66,20 +66,21 @@ def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | Non
     raw_path.unlink()
     seconds = time.perf_counter() - start
     logger.info("vocabulary: %d words kept of %d distinct, %d of %d tokens (%.0f tokens/s)",
-                len(vocab), len(words), vocab.total, n_tokens, n_tokens / max(seconds, 1e-9))
+                len(vocab), len(counts), vocab.total, n_tokens, n_tokens / max(seconds, 1e-9))
     return ScannedCorpus(vocab, ids_path, vocab.total, n_tokens, seconds)
 
 
-def _encode_files(files: list[Path], raw: BinaryIO) -> tuple[list[str], np.ndarray]:
-    """Write provisional ids of every file's words to ``raw``; the words and their counts."""
+def _encode_files(files: list[Path], raw: BinaryIO) -> tuple[Callable, np.ndarray]:
+    """Write provisional ids of every file's words to ``raw``. Returns a function
+    from provisional ids to words, and the counts."""
     table = WordTable()
     for path in files:
         for block in read_blocks(path):
             table.encode(block).tofile(raw)
-    return table.words(), table.counts[: table.n_words]
+    return table.words, table.counts[: table.n_words]
 
 
-def _encode_token_lists(corpus: Iterable[Sequence[str]], raw: BinaryIO) -> tuple[list[str], np.ndarray]:
+def _encode_token_lists(corpus: Iterable[Sequence[str]], raw: BinaryIO) -> tuple[Callable, np.ndarray]:
     """As :func:`_encode_files` for an iterable of token lists."""
     ids = _ProvisionalIds()
     lookup = ids.__getitem__
@@ -94,7 +95,8 @@ def _encode_token_lists(corpus: Iterable[Sequence[str]], raw: BinaryIO) -> tuple
         if len(out) >= _FLUSH_TOKENS:
             counts = _flush(out, raw, counts, len(ids))
     counts = _flush(out, raw, counts, len(ids))
-    return list(ids), counts
+    words = list(ids)
+    return lambda chosen: [words[i] for i in chosen], counts
 
 
 def _flush(out: array.array, raw: BinaryIO, counts: np.ndarray, n_ids: int) -> np.ndarray:
@@ -108,18 +110,18 @@ def _flush(out: array.array, raw: BinaryIO, counts: np.ndarray, n_ids: int) -> n
     return counts
 
 
-def _choose_vocabulary(words: list[str], counts: np.ndarray, min_count: int,
+def _choose_vocabulary(words: Callable, counts: np.ndarray, min_count: int,
                        max_vocab_size: int | None) -> tuple[Vocabulary, np.ndarray]:
     """Words with count >= min_count, most frequent first, at most max_vocab_size of them."""
     order = np.argsort(-counts, kind="stable")  # ties keep order of first appearance
     order = order[counts[order] >= min_count][:max_vocab_size]
     if len(order) == 0:
         top = int(np.argmax(counts))
-        raise DataError(f"no word reaches min_count={min_count}: the most frequent, {words[top]!r}, "
+        raise DataError(f"no word reaches min_count={min_count}: the most frequent, {words([top])[0]!r}, "
                         f"occurs {counts[top]} times")
-    remap = np.full(len(words), -2, dtype=np.int32)
+    remap = np.full(len(counts), -2, dtype=np.int32)
     remap[order] = np.arange(len(order), dtype=np.int32)
-    return Vocabulary([words[i] for i in order], counts[order]), remap
+    return Vocabulary(words(order), counts[order]), remap
 
 
 def _rewrite(src: Path, dst: Path, remap: np.ndarray) -> None:

@@ -89,6 +89,7 @@ def encode_bytes(data, start, in_line, out, slots, hashes, arena, offsets, count
             j = (j + uint64(1)) & mask
         if word < 0:
             full = (2 * (n_words + 1) > slots.shape[0] or n_words + 2 > offsets.shape[0]
+                    or n_words + 1 > hashes.shape[0] or n_words + 1 > counts.shape[0]
                     or arena_used + length > arena.shape[0])
             if full:
                 return first, n_out, n_words, arena_used, line_has_words
@@ -122,11 +123,14 @@ class WordTable:
         self.counts = np.zeros(1 << 15, dtype=np.int64)
         self.n_words = 0
         self.arena_used = 0
+        self._out = np.empty(0, dtype=np.int32)
 
     def encode(self, data: bytes) -> np.ndarray:
         """Ids of the words in ``data``; -1 after each line."""
         array = np.frombuffer(data, dtype=np.uint8)
-        out = np.empty(len(array) + 1, dtype=np.int32)
+        if len(self._out) < len(array) + 1:  # one buffer for every call: no heap churn
+            self._out = np.empty(len(array) + 1, dtype=np.int32)
+        out = self._out
         position, n_out, in_line = 0, 0, False
         while True:
             position, written, self.n_words, self.arena_used, in_line = encode_bytes(
@@ -136,18 +140,24 @@ class WordTable:
             if position == len(array):
                 break
             self._grow()
-        return out[:n_out]
+        return out[:n_out].copy()
 
     def _grow(self) -> None:
-        self.hashes = np.concatenate([self.hashes, np.zeros_like(self.hashes)])
-        self.offsets = np.concatenate([self.offsets, np.zeros_like(self.offsets)])
-        self.counts = np.concatenate([self.counts, np.zeros_like(self.counts)])
-        self.arena = np.concatenate([self.arena, np.zeros_like(self.arena)])
-        if 2 * (self.n_words + 1) > len(self.slots):
+        """Double the table that made ``encode_bytes`` stop (the arena if no other is full)."""
+        full_ids = self.n_words + 2 > min(len(self.offsets), len(self.hashes) + 1, len(self.counts) + 1)
+        full_slots = 2 * (self.n_words + 1) > len(self.slots)
+        if full_ids:
+            self.hashes = np.concatenate([self.hashes, np.zeros_like(self.hashes)])
+            self.offsets = np.concatenate([self.offsets, np.zeros_like(self.offsets)])
+            self.counts = np.concatenate([self.counts, np.zeros_like(self.counts)])
+        if full_slots:
             self.slots = rehash(self.slots, self.hashes, self.n_words, 2 * len(self.slots))
+        if not (full_ids or full_slots):
+            self.arena = np.concatenate([self.arena, np.zeros_like(self.arena)])
 
-    def words(self) -> list[str]:
-        """The words in id order (the bytes were checked to be UTF-8 before encoding)."""
-        arena = self.arena.tobytes()
-        offsets = self.offsets
-        return [arena[offsets[w]:offsets[w + 1]].decode("utf-8") for w in range(self.n_words)]
+    def words(self, ids=None) -> list[str]:
+        """The words with the given ids (default: all, in id order); the bytes were
+        checked to be UTF-8 before encoding."""
+        ids = range(self.n_words) if ids is None else ids
+        arena, offsets = self.arena, self.offsets
+        return [arena[offsets[w]:offsets[w + 1]].tobytes().decode("utf-8") for w in ids]
