@@ -1,55 +1,35 @@
-"""Checkpoint files: named numpy arrays plus JSON metadata in one .npz, written atomically.
+"""Checkpoint files: numbered .npz files of arrays and JSON metadata (see ``storage``).
 
-A checkpoint is written to a temporary file, flushed to disk with fsync and then
-renamed over its final name, so a crash leaves either the complete new file or
-none; older checkpoints stay until newer ones are complete. Files are read with
-``allow_pickle=False``: loading one can never run code. The zip container's CRC
-catches corrupted bytes, and a truncated file fails to open.
+Each is written atomically, and older checkpoints stay until newer ones are
+complete; a damaged one is named and skipped in favour of the one before.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
-import zipfile
-import zlib
 from pathlib import Path
 
 import numpy as np
 
 from wordvec.errors import CheckpointError
+from wordvec.storage import StorageError, load_arrays, save_arrays
 
 logger = logging.getLogger("wordvec")
-_META_KEY = "__meta__"
 
 
 def save_checkpoint(path: str | os.PathLike, arrays: dict[str, np.ndarray], meta: dict) -> None:
     """Atomically write ``arrays`` and the JSON-serialisable ``meta`` to ``path``."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    meta_bytes = np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8)
-    with open(tmp, "wb") as f:
-        np.savez(f, **arrays, **{_META_KEY: meta_bytes})
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
+    save_arrays(path, arrays, meta)
 
 
 def load_checkpoint(path: str | os.PathLike) -> tuple[dict[str, np.ndarray], dict]:
     """Read a checkpoint; any damage raises :class:`CheckpointError` naming the file."""
-    path = Path(path)
     try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {key: data[key] for key in data.files}
-        meta = json.loads(arrays.pop(_META_KEY).tobytes().decode())
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
-        raise CheckpointError(f"checkpoint {path} is unreadable: {exc}") from None
-    if not isinstance(meta, dict):
-        raise CheckpointError(f"checkpoint {path} has malformed metadata")
-    return arrays, meta
+        return load_arrays(path)
+    except StorageError as exc:
+        raise CheckpointError(f"checkpoint {exc}") from None
 
 
 def checkpoint_path(directory: str | os.PathLike, prefix: str, step: int) -> Path:
@@ -93,14 +73,3 @@ def prune_checkpoints(directory: str | os.PathLike, prefix: str, keep: int) -> N
     """Delete all but the newest ``keep`` checkpoints."""
     for path in list_checkpoints(directory, prefix)[:-keep]:
         path.unlink(missing_ok=True)
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # some platforms cannot open directories
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -95,9 +95,237 @@ def run_sst(args: argparse.Namespace) -> int:
         plot.save(plot.word_scatter(words, plot.svd_projection(both), title), out / "word_vectors.png")
     else:
         logger.warning("fewer than two plot words in the vocabulary; no word_vectors.png")
-    plot.save(plot.loss_curve(result.sgd.loss_history), out / "loss_history.png")
+    plot.save(plot.loss_curve(result.sgd.loss_history, "Smoothed training loss"), out / "loss_history.png")
     print(f"final smoothed loss: {result.sgd.final_loss:.6f}")
     print(f"wrote {out / 'word_vectors.png'} and {out / 'loss_history.png'} "
+          f"in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+# loading vectors by file name
+
+
+def load_vectors(path: str):
+    """KeyedVectors from a native model (.npz: vectors or a Word2Vec model), word2vec
+    binary (.bin) or word2vec text (anything else)."""
+    from wordvec.keyedvectors import KeyedVectors
+
+    if not Path(path).is_file():
+        raise WordvecError(f"model file {path} does not exist")
+    if path.endswith(".npz"):
+        return KeyedVectors.load(path)
+    return KeyedVectors.load_word2vec_format(path, binary=path.endswith(".bin"))
+
+
+# train
+
+
+def _add_train(subparsers) -> None:
+    p = subparsers.add_parser("train", help="train vectors on a corpus",
+                              description="Train word2vec on CORPUS (a text file, .gz/.bz2/.xz, or a directory) "
+                              "and save the model (.npz) or its vectors (.bin, .txt, .vec: word2vec format).")
+    p.add_argument("corpus")
+    p.add_argument("-o", "--output", required=True, metavar="MODEL")
+    p.add_argument("--vector-size", type=_positive_int, default=100)
+    p.add_argument("--window", type=_positive_int, default=5)
+    p.add_argument("--min-count", type=_positive_int, default=5)
+    p.add_argument("--max-vocab-size", type=_positive_int, default=None)
+    p.add_argument("--sample", type=float, default=1e-3)
+    p.add_argument("--arch", choices=["skipgram", "cbow"], default="skipgram")
+    p.add_argument("--loss", choices=["negative", "hierarchical"], default="negative")
+    p.add_argument("--negative", type=int, default=5)
+    p.add_argument("--ns-exponent", type=float, default=0.75)
+    p.add_argument("--alpha", type=_positive_float, default=None)
+    p.add_argument("--min-alpha", type=float, default=1e-4)
+    p.add_argument("--epochs", type=_positive_int, default=5)
+    p.add_argument("--workers", type=_positive_int, default=None)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--update", choices=["window", "pair"], default="window")
+    p.add_argument("--no-shrink-windows", dest="shrink_windows", action="store_false")
+    p.add_argument("--cbow-mean-gradient", action="store_true")
+    p.add_argument("--no-progress", dest="progress", action="store_false")
+    p.set_defaults(run=run_train)
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from wordvec.word2vec import _PARAMS, Word2Vec
+
+    model = Word2Vec(**{name: getattr(args, name) for name in _PARAMS}).fit(args.corpus)
+    _save_model(model, args.output)
+    print(f"trained {len(model.wv)} words, loss per epoch {', '.join(f'{x:.4f}' for x in model.loss_history_)}; "
+          f"wrote {args.output}")
+    return 0
+
+
+def _save_model(model, output: str) -> None:
+    if output.endswith((".bin", ".txt", ".vec")):
+        model.wv.save_word2vec_format(output, binary=output.endswith(".bin"))
+    else:
+        model.save(output)
+
+
+# queries
+
+
+def _add_queries(subparsers) -> None:
+    p = subparsers.add_parser("similar", help="nearest neighbours of words",
+                              description="Print the nearest neighbours of each WORD by cosine similarity.")
+    p.add_argument("model")
+    p.add_argument("words", nargs="+", metavar="WORD")
+    p.add_argument("-n", "--topn", type=_positive_int, default=10)
+    p.set_defaults(run=run_similar)
+    p = subparsers.add_parser("analogy", help="A is to B as C is to ?",
+                              description="Solve the analogy A is to B as C is to ? (3CosAdd or 3CosMul).")
+    p.add_argument("model")
+    p.add_argument("a")
+    p.add_argument("b")
+    p.add_argument("c")
+    p.add_argument("-n", "--topn", type=_positive_int, default=5)
+    p.add_argument("--method", choices=["3cosadd", "3cosmul"], default="3cosadd")
+    p.set_defaults(run=run_analogy)
+
+
+def run_similar(args: argparse.Namespace) -> int:
+    kv = load_vectors(args.model)
+    for word in args.words:
+        print(f"{word}: " + ", ".join(f"{w} {s:.3f}" for w, s in kv.most_similar(word, topn=args.topn)))
+    return 0
+
+
+def run_analogy(args: argparse.Namespace) -> int:
+    kv = load_vectors(args.model)
+    for word, score in kv.analogy(args.a, args.b, args.c, method=args.method, topn=args.topn):
+        print(f"{word}\t{score:.4f}")
+    return 0
+
+
+# evaluate
+
+
+def _add_evaluate(subparsers) -> None:
+    p = subparsers.add_parser("evaluate", help="analogy accuracy and word-similarity correlations",
+                              description="Evaluate on the Google analogies (per section), WS353 and SimLex-999.")
+    p.add_argument("model")
+    p.add_argument("--restrict-vocab", type=_positive_int, default=30000)
+    p.add_argument("--method", choices=["3cosadd", "3cosmul"], default="3cosadd")
+    p.set_defaults(run=run_evaluate)
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    kv = load_vectors(args.model)
+    _print_evaluation(kv, args.restrict_vocab, args.method)
+    return 0
+
+
+def _print_evaluation(kv, restrict_vocab: int = 30000, method: str = "3cosadd") -> None:
+    from wordvec import evaluate
+
+    result = evaluate.analogy(kv, restrict_vocab=restrict_vocab, method=method)
+    print(f"analogies ({method}, top {restrict_vocab} words):")
+    for s in result.sections + [result.total]:
+        print(f"  {s.name:<28} {s.accuracy:7.2%}  ({s.correct}/{s.correct + s.incorrect}, {s.skipped} skipped)")
+    for name in ("ws353", "simlex999"):
+        try:
+            r = evaluate.word_pairs(kv, evaluate.dataset_path(name))
+        except WordvecError:
+            print(f"{name}: no pair has both words in the vocabulary")
+            continue
+        print(f"{name}: Spearman {r.spearman:.4f}, Pearson {r.pearson:.4f}, {r.oov_ratio:.1f}% pairs out of vocabulary")
+
+
+# plot and convert
+
+
+def _add_plot(subparsers) -> None:
+    p = subparsers.add_parser("plot", help="picture of words projected to 2-D",
+                              description="Project WORDS to 2-D and write a labelled scatter plot.")
+    p.add_argument("model")
+    p.add_argument("--words", nargs="+", required=True)
+    p.add_argument("-o", "--output", required=True, metavar="FILE.png")
+    p.add_argument("--method", choices=["pca", "svd", "tsne"], default="pca")
+    p.set_defaults(run=run_plot)
+
+
+def run_plot(args: argparse.Namespace) -> int:
+    from wordvec import plot
+
+    kv = load_vectors(args.model)
+    missing = [w for w in args.words if w not in kv]
+    if missing:
+        logger.warning("not in the vocabulary, left out of the plot: %s", ", ".join(missing))
+    words = [w for w in args.words if w in kv]
+    plot.save(plot.projection(kv, words, method=args.method), args.output)
+    print(f"wrote {args.output}")
+    return 0
+
+
+def _add_convert(subparsers) -> None:
+    p = subparsers.add_parser("convert", help="convert between vector file formats",
+                              description="Read IN (native .npz, word2vec .bin, or word2vec text) and write OUT.")
+    p.add_argument("input", metavar="IN")
+    p.add_argument("output", metavar="OUT")
+    p.add_argument("--to", required=True, choices=["native", "word2vec-binary", "word2vec-text", "glove", "tsv"])
+    p.set_defaults(run=run_convert)
+
+
+def run_convert(args: argparse.Namespace) -> int:
+    from wordvec import formats
+
+    kv = load_vectors(args.input)
+    if args.to == "native":
+        kv.save(args.output)
+    elif args.to in ("word2vec-binary", "word2vec-text"):
+        kv.save_word2vec_format(args.output, binary=args.to == "word2vec-binary")
+    elif args.to == "glove":
+        formats.write_glove(args.output, kv.words, kv.vectors)
+    else:
+        formats.write_projector(args.output, kv.words, kv.vectors)
+    print(f"wrote {len(kv)} vectors to {args.output} ({args.to})")
+    return 0
+
+
+# demo
+
+
+DEMO_WORDS = ("money", "city", "war", "church", "woman", "music")
+DEMO_PLOT = ("man", "woman", "boy", "girl", "king", "father", "mother", "son", "daughter",
+             "monday", "friday", "sunday", "morning", "night", "dollars", "money", "price", "tax",
+             "car", "road", "train", "ship", "city", "town", "village")
+
+
+def _add_demo(subparsers) -> None:
+    p = subparsers.add_parser("demo", help="train on the Brown corpus shipped with wordvec, query, evaluate, plot",
+                              description="Train skip-gram vectors on the Brown corpus (1M words, shipped "
+                              "inside the package; no network), print neighbours, evaluate, and plot.")
+    p.add_argument("--out", metavar="DIR", default="wordvec-demo", help="output directory (default: %(default)s)")
+    p.add_argument("--epochs", type=_positive_int, default=5)
+    p.add_argument("--workers", type=_positive_int, default=None)
+    p.set_defaults(run=run_demo)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from importlib import resources
+
+    from wordvec import plot
+    from wordvec.word2vec import Word2Vec
+
+    start = time.perf_counter()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    corpus = Path(str(resources.files("wordvec") / "data" / "brown.txt.xz"))
+    model = Word2Vec(vector_size=100, window=5, min_count=5, epochs=args.epochs, workers=args.workers,
+                     progress=sys.stderr.isatty()).fit(corpus)
+    print(f"trained on the Brown corpus: {model.vocab_.total:,} words of a {len(model.wv):,}-word vocabulary, "
+          f"{model.words_per_second_:,.0f} words/s")
+    for word in DEMO_WORDS:
+        print(f"  {word}: " + ", ".join(w for w, _ in model.wv.most_similar(word, topn=8)))
+    _print_evaluation(model.wv)
+    model.save(out / "model.npz")
+    words = [w for w in DEMO_PLOT if w in model.wv]
+    plot.save(plot.projection(model.wv, words, title="Brown corpus skip-gram vectors (PCA)"), out / "word_vectors.png")
+    plot.save(plot.loss_curve(model.loss_history_, "Mean training loss per epoch", xlabel="epoch"),
+              out / "loss_history.png")
+    print(f"wrote {out / 'model.npz'}, {out / 'word_vectors.png'} and {out / 'loss_history.png'} "
           f"in {time.perf_counter() - start:.1f} s")
     return 0
 
@@ -105,7 +333,8 @@ def run_sst(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wordvec", description="Learn and use word2vec vectors.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    _add_sst(subparsers)
+    for add in (_add_demo, _add_train, _add_queries, _add_evaluate, _add_plot, _add_convert, _add_sst):
+        add(subparsers)
     return parser
 
 
@@ -127,8 +356,9 @@ def main(argv: list[str] | None = None) -> int:
     _setup_logging()
     try:
         return args.run(args)
-    except (WordvecError, ValueError) as exc:
-        print(f"wordvec: error: {exc}", file=sys.stderr)
+    except (WordvecError, ValueError, KeyError, ImportError, OSError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"wordvec: error: {message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("wordvec: interrupted", file=sys.stderr)

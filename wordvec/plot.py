@@ -33,6 +33,32 @@ def svd_projection(vectors: np.ndarray, n_components: int = 2) -> np.ndarray:
     return centred @ u[:, :n_components]
 
 
+def projection(kv, words: Sequence[str], method: str = "pca", title: str | None = None) -> Figure:
+    """The classic picture: ``words`` of ``kv`` projected to 2-D, labelled.
+
+    method : "pca" (SVD of the centred covariance, as in the classic experiment),
+        "svd" (truncated SVD of the uncentred vectors) or "tsne" (needs scikit-learn).
+    Words missing from ``kv`` raise its ``UnknownWordError`` naming the word.
+    """
+    vectors = np.array([kv[w] for w in words], dtype=np.float64)
+    if len(words) < 2:
+        raise ValueError("a projection needs at least two words")
+    if method == "pca":
+        coords = svd_projection(vectors)
+    elif method == "svd":
+        coords = vectors @ np.linalg.svd(vectors, full_matrices=False)[2][:2].T
+    elif method == "tsne":
+        try:
+            from sklearn.manifold import TSNE
+        except ImportError:
+            raise ImportError("method='tsne' needs scikit-learn: pip install scikit-learn") from None
+        coords = TSNE(n_components=2, perplexity=min(30.0, len(words) - 1.0), init="pca",
+                      random_state=0).fit_transform(vectors)
+    else:
+        raise ValueError(f"method={method!r} must be 'pca', 'svd' or 'tsne'")
+    return word_scatter(words, coords, title if title is not None else f"{method.upper()} projection")
+
+
 def word_scatter(words: Sequence[str], coords: np.ndarray, title: str = "") -> Figure:
     """A labelled scatter plot of ``coords`` (n_words, 2)."""
     fig = Figure(figsize=(8, 6))
@@ -48,13 +74,14 @@ def word_scatter(words: Sequence[str], coords: np.ndarray, title: str = "") -> F
     return fig
 
 
-def loss_curve(history: Sequence[float], title: str = "Smoothed training loss") -> Figure:
+def loss_curve(history: Sequence[float], title: str = "Training loss", xlabel: str = "iteration") -> Figure:
     """The loss after each iteration (or epoch) as a line."""
     fig = Figure(figsize=(7, 4))
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    ax.plot(np.arange(1, len(history) + 1), history, color="tab:red", linewidth=1)
-    ax.set_xlabel("iteration")
+    ax.plot(np.arange(1, len(history) + 1), history, color="tab:red", linewidth=1,
+            marker="o" if len(history) <= 50 else None)
+    ax.set_xlabel(xlabel)
     ax.set_ylabel("loss")
     ax.set_title(title)
     ax.grid(alpha=0.3)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import numbers
+import os
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -23,10 +24,15 @@ from wordvec.engine.huffman import build_huffman
 from wordvec.engine.train import ARCH_CBOW, ARCH_SKIPGRAM, LOSS_HIERARCHICAL, LOSS_NEGATIVE
 from wordvec.keyedvectors import KeyedVectors
 from wordvec.scan import ScannedCorpus, scan_corpus
+from wordvec.storage import StorageError, load_arrays, save_arrays
 from wordvec.trainer import KernelSettings, Schedule, default_workers, run_epochs
 from wordvec.vocab import Vocabulary
 
 logger = logging.getLogger("wordvec")
+_FORMAT = "wordvec.Word2Vec"
+_PARAMS = ("vector_size", "window", "min_count", "max_vocab_size", "sample", "arch", "loss", "negative",
+           "ns_exponent", "alpha", "min_alpha", "epochs", "workers", "seed", "shrink_windows", "update",
+           "cbow_mean_gradient", "progress")
 
 
 class Word2Vec:
@@ -101,6 +107,34 @@ class Word2Vec:
             self._train(scanned)
             self.seconds_ = time.perf_counter() - start
         return self
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Save the trained model (both weight matrices, vocabulary with counts, settings,
+        loss history) in the native format: .npz arrays and JSON, no pickle."""
+        if not hasattr(self, "wv"):
+            raise ValueError("this Word2Vec is not fitted yet: call fit first")
+        params = {name: getattr(self, name) for name in _PARAMS}
+        save_arrays(path, {"vectors": self.wv.vectors, "vectors_out": self.vectors_out_,
+                           "counts": self.vocab_.counts},
+                    {"format": _FORMAT, "version": 1, "words": self.wv.words, "params": params,
+                     "loss_history": self.loss_history_, "words_per_second": self.words_per_second_})
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, mmap: bool = False) -> Word2Vec:
+        """Load a model written by :meth:`save` (``mmap=True`` maps the weights read-only)."""
+        arrays, meta = load_arrays(path, mmap=mmap)
+        wv = KeyedVectors._from_saved(path, arrays, meta, _FORMAT)
+        try:
+            model = cls(**{name: meta["params"][name] for name in _PARAMS})
+            model._validate()
+            model.vocab_ = Vocabulary(wv.words, arrays["counts"])
+            model.loss_history_ = [float(x) for x in meta["loss_history"]]
+            model.words_per_second_ = float(meta["words_per_second"])
+            model.vectors_out_ = arrays["vectors_out"]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StorageError(f"{path} is not a valid {_FORMAT} file: {exc}") from None
+        model.wv = wv
+        return model
 
     def _train(self, scanned: ScannedCorpus) -> None:
         vocab = scanned.vocab

@@ -1,0 +1,183 @@
+"""The exchange formats of word vectors: word2vec text and binary, GloVe text, TensorBoard TSV.
+
+word2vec (word2vec.c, gensim, fastText's .vec): a header line "n_words dim",
+then one word per entry followed by its vector, as text ("word v1 ... vd") or
+as dim little-endian float32 after "word ". GloVe: the text form without the
+header. Every reader reports a malformed file with its name and the line (text)
+or the entry and byte offset (binary).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+from wordvec.errors import DataError
+
+_ENCODING_ERRORS = ("strict", "replace", "ignore")
+
+
+def write_word2vec(path: str | os.PathLike, words, vectors: np.ndarray, binary: bool = False) -> None:
+    """Write ``words`` and ``vectors`` (n, dim) in the word2vec format."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    with open(path, "wb") as f:
+        f.write(f"{len(words)} {vectors.shape[1]}\n".encode())
+        for word, vector in zip(words, vectors):
+            _check_writable(word)
+            if binary:
+                f.write(word.encode() + b" " + vector.astype("<f4").tobytes() + b"\n")
+            else:
+                f.write(f"{word} {' '.join(repr(float(x)) for x in vector)}\n".encode())
+
+
+def write_glove(path: str | os.PathLike, words, vectors: np.ndarray) -> None:
+    """GloVe text: "word v1 ... vd" lines, no header."""
+    with open(path, "w", encoding="utf-8") as f:
+        for word, vector in zip(words, np.asarray(vectors, dtype=np.float32)):
+            _check_writable(word)
+            f.write(f"{word} {' '.join(repr(float(x)) for x in vector)}\n")
+
+
+def write_projector(directory: str | os.PathLike, words, vectors: np.ndarray) -> tuple[Path, Path]:
+    """TensorBoard projector files: vectors.tsv (tab-separated) and metadata.tsv (one word a line)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    np.savetxt(directory / "vectors.tsv", np.asarray(vectors, dtype=np.float32), delimiter="\t", fmt="%.7g")
+    with open(directory / "metadata.tsv", "w", encoding="utf-8") as f:
+        for word in words:
+            if "\n" in word or "\t" in word:
+                raise ValueError(f"word {word!r} holds a tab or a newline: it cannot go in metadata.tsv")
+            f.write(word + "\n")
+    return directory / "vectors.tsv", directory / "metadata.tsv"
+
+
+def read_word2vec(path: str | os.PathLike, binary: bool = False, limit: int | None = None,
+                  encoding_errors: str = "strict") -> tuple[list[str], np.ndarray]:
+    """Read the word2vec format; ``limit`` reads only the first words (the most frequent)."""
+    _check_options(limit, encoding_errors)
+    path = Path(path)
+    with open(path, "rb") as f:
+        header = f.readline()
+        n_words, dim = _parse_header(path, header)
+        n = n_words if limit is None else min(limit, n_words)
+        if binary:
+            words, vectors = _read_binary(path, f, n, dim, len(header), encoding_errors)
+        else:
+            words, vectors = _read_text(path, f, n, dim, encoding_errors, first_line=2)
+        if len(words) < n:
+            raise DataError(f"{path}: the header promises {n_words} words, the file holds {len(words)}")
+    return words, vectors
+
+
+def read_glove(path: str | os.PathLike, limit: int | None = None,
+               encoding_errors: str = "strict") -> tuple[list[str], np.ndarray]:
+    """Read GloVe text (no header); the dimension is the first line's."""
+    _check_options(limit, encoding_errors)
+    path = Path(path)
+    with open(path, "rb") as f:
+        first = f.readline()
+        if not first.strip():
+            raise DataError(f"{path} is empty")
+        dim = len(first.split()) - 1
+        f.seek(0)
+        return _read_text(path, f, limit, dim, encoding_errors, first_line=1)
+
+
+def _read_text(path: Path, f: BinaryIO, n: int | None, dim: int, errors: str,
+               first_line: int) -> tuple[list[str], np.ndarray]:
+    words, rows, seen = [], [], set()
+    for lineno, raw in enumerate(f, start=first_line):
+        if n is not None and len(words) >= n:
+            break
+        if not raw.strip():
+            continue
+        word, *values = _decode(path, raw, errors, f"line {lineno}").rstrip("\r\n").split(" ")
+        values = [v for v in values if v]
+        if len(values) != dim:
+            raise DataError(f"{path}:{lineno}: word {word!r} has {len(values)} values, expected {dim}")
+        try:
+            row = np.array(values, dtype=np.float32)
+        except ValueError:
+            raise DataError(f"{path}:{lineno}: word {word!r} has a value that is not a number") from None
+        _check_entry(path, f"line {lineno}", word, row, seen)
+        words.append(word)
+        rows.append(row)
+    if not rows and n != 0:
+        raise DataError(f"{path} holds no vectors")
+    return words, np.array(rows, dtype=np.float32).reshape(len(rows), dim)
+
+
+def _read_binary(path: Path, f: BinaryIO, n: int, dim: int, offset: int,
+                 errors: str) -> tuple[list[str], np.ndarray]:
+    vectors = np.empty((n, dim), dtype=np.float32)
+    words, seen = [], set()
+    row_bytes = 4 * dim
+    for i in range(n):
+        word_bytes = bytearray()
+        while True:
+            c = f.read(1)
+            if not c and not word_bytes:
+                raise DataError(f"{path}: the header promises {n} words, the file holds {i}")
+            if not c:
+                raise DataError(f"{path}: truncated at entry {i + 1} of {n} (byte {offset}): no vector")
+            offset += 1
+            if c == b" ":
+                break
+            if c != b"\n" or word_bytes:  # a newline before a word ends the previous entry
+                word_bytes += c
+        data = f.read(row_bytes)
+        if len(data) < row_bytes:
+            raise DataError(f"{path}: truncated at entry {i + 1} of {n} (byte {offset}): "
+                            f"{len(data)} of {row_bytes} vector bytes")
+        offset += row_bytes
+        word = _decode(path, bytes(word_bytes), errors, f"entry {i + 1}")
+        vectors[i] = np.frombuffer(data, dtype="<f4")
+        _check_entry(path, f"entry {i + 1}", word, vectors[i], seen)
+        words.append(word)
+    return words, vectors
+
+
+def _parse_header(path: Path, header: bytes) -> tuple[int, int]:
+    if not header.strip():
+        raise DataError(f"{path} is empty")
+    parts = header.split()
+    try:
+        n_words, dim = int(parts[0]), int(parts[1])
+        if len(parts) != 2 or n_words < 0 or dim < 1:
+            raise ValueError
+    except (ValueError, IndexError):
+        raise DataError(f"{path}:1: expected a header 'n_words dim', got {header[:60]!r}") from None
+    return n_words, dim
+
+
+def _decode(path: Path, raw: bytes, errors: str, where: str) -> str:
+    try:
+        return raw.decode("utf-8", errors=errors)
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: {where}: invalid UTF-8 in word {raw[:40]!r} (byte {exc.start}); "
+                        f"pass encoding_errors='replace' or 'ignore' to read it anyway") from None
+
+
+def _check_entry(path: Path, where: str, word: str, row: np.ndarray, seen: set[str]) -> None:
+    if not np.all(np.isfinite(row)):
+        raise DataError(f"{path}: {where}: word {word!r} has a NaN or infinite value")
+    if word in seen:
+        raise DataError(f"{path}: {where}: word {word!r} occurs twice")
+    if not word:
+        raise DataError(f"{path}: {where}: empty word")
+    seen.add(word)
+
+
+def _check_options(limit, encoding_errors) -> None:
+    if limit is not None and (not isinstance(limit, int) or limit < 0):
+        raise ValueError(f"limit={limit!r} must be a non-negative integer or None")
+    if encoding_errors not in _ENCODING_ERRORS:
+        raise ValueError(f"encoding_errors={encoding_errors!r} must be one of {', '.join(map(repr, _ENCODING_ERRORS))}")
+
+
+def _check_writable(word: str) -> None:
+    if not word or any(c.isspace() for c in word):
+        raise ValueError(f"word {word!r} is empty or holds white space: the format cannot store it")

@@ -1,0 +1,89 @@
+"""Named arrays plus JSON metadata in one .npz file, written atomically, read without pickle.
+
+A file is written to a temporary name, flushed to disk with fsync and renamed
+over its final name, so a crash leaves the complete new file or none. Members
+are stored uncompressed; reading uses ``allow_pickle=False`` (an object array,
+the only way an .npz can carry a pickle, is refused, so loading can never run
+code), and the zip CRC catches damaged bytes. Arrays can be memory-mapped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from wordvec.errors import DataError
+
+META = "__meta__"
+
+
+class StorageError(DataError):
+    """The file is missing, damaged or not of the expected kind; the message names it."""
+
+
+def save_arrays(path: str | os.PathLike, arrays: dict[str, np.ndarray], meta: dict) -> None:
+    """Atomically write ``arrays`` and the JSON-serialisable ``meta`` to ``path``."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    meta_bytes = np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8)
+    try:
+        with open(tmp, "wb") as f:
+            np.savez(f, **arrays, **{META: meta_bytes})
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _fsync_dir(path.parent)
+
+
+def load_arrays(path: str | os.PathLike, mmap: bool = False) -> tuple[dict[str, np.ndarray], dict]:
+    """Read a file written by :func:`save_arrays`; ``mmap=True`` maps the arrays read-only."""
+    path = Path(path)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            names = [n for n in data.files if n != META]
+            meta = json.loads(data[META].tobytes().decode())
+            arrays = {n: _mapped(path, n) if mmap else data[n] for n in names}
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error, UnicodeDecodeError) as exc:
+        raise StorageError(f"{path} is unreadable: {exc}") from None
+    if not isinstance(meta, dict):
+        raise StorageError(f"{path} has malformed metadata")
+    return arrays, meta
+
+
+def _mapped(path: Path, name: str) -> np.ndarray:
+    """Memory-map member ``name``.npy of an uncompressed .npz."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(f"{name}.npy")
+        if info.compress_type != zipfile.ZIP_STORED:
+            raise ValueError(f"member {name} is compressed and cannot be memory-mapped")
+    with open(path, "rb") as f:
+        f.seek(info.header_offset)
+        local = f.read(30)
+        start = info.header_offset + 30 + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
+        f.seek(start)
+        version = np.lib.format.read_magic(f)
+        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                       else np.lib.format.read_array_header_2_0)
+        shape, fortran, dtype = read_header(f)
+        if dtype.hasobject:
+            raise ValueError(f"member {name} holds Python objects")
+        offset = f.tell()
+    return np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape, order="F" if fortran else "C")
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # some platforms cannot open directories
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
