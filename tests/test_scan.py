@@ -49,7 +49,7 @@ def test_a_line_longer_than_every_buffer_keeps_every_token(tmp_path, monkeypatch
     ids = ids_of(result)
     decoded = [result.vocab.words[i] for i in ids if i >= 0]
     assert decoded == words + ["short", "line"]  # no token lost or split
-    chunks = list(iter_chunks(result.ids_path, 1000))
+    chunks = [c for _, c in iter_chunks(result.ids_path, 1000)]
     assert sum(len(c) for c in chunks) == len(ids)
     assert np.concatenate(chunks).tolist() == ids
 
@@ -57,6 +57,7 @@ def test_a_line_longer_than_every_buffer_keeps_every_token(tmp_path, monkeypatch
 def test_chunks_end_at_line_ends_when_they_can(tmp_path):
     path = tmp_path / "ids"
     np.array([1, 2, -1, 3, -1, 4, 5, 6, -1], dtype=np.int32).tofile(path)
-    chunks = [c.tolist() for c in iter_chunks(path, 4)]
-    assert chunks == [[1, 2, -1], [3, -1], [4, 5, 6, -1]]
+    chunks = [(p, c.tolist()) for p, c in iter_chunks(path, 4)]
+    assert chunks == [(0, [1, 2, -1]), (3, [3, -1]), (5, [4, 5, 6, -1])]
+    assert [(p, c.tolist()) for p, c in iter_chunks(path, 4, start=3)] == chunks[1:]  # resumable
     assert scan.SEPARATOR == -1

@@ -144,13 +144,23 @@ def _add_train(subparsers) -> None:
     p.add_argument("--no-shrink-windows", dest="shrink_windows", action="store_false")
     p.add_argument("--cbow-mean-gradient", action="store_true")
     p.add_argument("--no-progress", dest="progress", action="store_false")
+    p.add_argument("--checkpoint-dir", metavar="DIR", help="write checkpoints (and keep the corpus ids) here")
+    p.add_argument("--checkpoint-every", type=_positive_float, default=600.0, metavar="SECONDS",
+                   help="seconds between checkpoints (default: %(default)s)")
+    p.add_argument("--checkpoint-words", type=_positive_int, default=None, metavar="N",
+                   help="also checkpoint every N words")
+    p.add_argument("--resume", action="store_true", help="continue from the newest checkpoint in --checkpoint-dir")
     p.set_defaults(run=run_train)
 
 
 def run_train(args: argparse.Namespace) -> int:
     from wordvec.word2vec import _PARAMS, Word2Vec
 
-    model = Word2Vec(**{name: getattr(args, name) for name in _PARAMS}).fit(args.corpus)
+    if args.resume and not args.checkpoint_dir:
+        raise WordvecError("--resume needs --checkpoint-dir")
+    model = Word2Vec(**{name: getattr(args, name) for name in _PARAMS}, checkpoint_dir=args.checkpoint_dir,
+                     checkpoint_every=args.checkpoint_every, checkpoint_words=args.checkpoint_words)
+    model.fit(args.corpus, resume=args.resume)
     _save_model(model, args.output)
     print(f"trained {len(model.wv)} words, loss per epoch {', '.join(f'{x:.4f}' for x in model.loss_history_)}; "
           f"wrote {args.output}")
@@ -360,8 +370,8 @@ def main(argv: list[str] | None = None) -> int:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"wordvec: error: {message}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("wordvec: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        print(f"wordvec: {exc or 'interrupted'}", file=sys.stderr)
         return 130
 
 

@@ -215,6 +215,7 @@ class KeyedVectors:
              restrict_vocab: int | None) -> list[list[tuple[str, float]]]:
         """Best matches for each unit-length row of ``queries`` (one matrix product per 1,000)."""
         vectors, norms = self.vectors[:restrict_vocab], self.norms[:restrict_vocab]
+        norms = np.where(norms > 0, norms, 1)  # a zero vector scores 0, not NaN
         results = []
         for start in range(0, len(queries), 1000):
             scores = (queries[start:start + 1000] @ vectors.T) / norms  # (batch, n_words)

@@ -47,8 +47,9 @@ class ScannedCorpus:
     seconds: float
 
 
-def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | None) -> ScannedCorpus:
-    """Count ``corpus`` and store it as ids in ``workdir`` (see the module docstring)."""
+def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | None,
+                name: str = "corpus.ids") -> ScannedCorpus:
+    """Count ``corpus`` and store it as ids in ``workdir / name`` (see the module docstring)."""
     start = time.perf_counter()
     files = corpus_files(corpus)
     raw_path = workdir / "provisional.ids"
@@ -61,7 +62,7 @@ def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | Non
     if n_tokens == 0:
         raise DataError("the corpus is empty: it holds no tokens")
     vocab, remap = _choose_vocabulary(words, counts, min_count, max_vocab_size)
-    ids_path = workdir / "corpus.ids"
+    ids_path = workdir / name
     _rewrite(raw_path, ids_path, remap)
     raw_path.unlink()
     seconds = time.perf_counter() - start
@@ -136,19 +137,19 @@ def _rewrite(src: Path, dst: Path, remap: np.ndarray) -> None:
             mapped[mapped != -2].tofile(fout)
 
 
-def iter_chunks(ids_path: Path, chunk_tokens: int) -> Iterator[np.ndarray]:
-    """Chunks of about ``chunk_tokens`` ids, each ending at a line end when it can."""
-    carry = np.zeros(0, dtype=np.int32)
+def iter_chunks(ids_path: Path, chunk_tokens: int, start: int = 0) -> Iterator[tuple[int, np.ndarray]]:
+    """``(position, chunk)`` pairs: chunks of about ``chunk_tokens`` ids from token
+    ``start`` on, each ending at a line end when it can (a longer line goes on in
+    the next chunk). Where a chunk begins depends only on where the previous one
+    began, so reading again from any chunk's position gives the same chunks."""
     with open(ids_path, "rb") as f:
+        position = start
         while True:
+            f.seek(4 * position)
             block = np.fromfile(f, dtype=np.int32, count=chunk_tokens)
             if len(block) == 0:
-                break
-            data = np.concatenate([carry, block]) if len(carry) else block
-            ends = np.flatnonzero(data == SEPARATOR)
-            cut = ends[-1] + 1 if len(ends) else len(data)  # a line longer than a chunk goes on
-            carry = data[cut:]
-            if cut:
-                yield data[:cut]
-    if len(carry):
-        yield carry
+                return
+            ends = np.flatnonzero(block == SEPARATOR)
+            cut = ends[-1] + 1 if len(ends) and len(block) == chunk_tokens else len(block)
+            yield position, block[:cut]
+            position += int(cut)

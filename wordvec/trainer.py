@@ -24,9 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm.auto import tqdm
 
-from wordvec.engine.rng import new_state
 from wordvec.engine.train import train_chunk
 from wordvec.scan import ScannedCorpus, iter_chunks
+from wordvec.training_state import Checkpointer, Progress, TrainingInterrupted
 
 logger = logging.getLogger("wordvec")
 CHUNK_TOKENS = 1 << 16
@@ -65,63 +65,93 @@ class Schedule:
 
 
 def run_epochs(scanned: ScannedCorpus, vectors_in: np.ndarray, vectors_out: np.ndarray,
-               kernel: KernelSettings, schedule: Schedule, show_progress: bool,
-               on_epoch_end: Callable[[int, float], None]) -> float:
-    """Train all epochs; returns the seconds spent training."""
-    states = new_state(schedule.seed, schedule.workers)
+               kernel: KernelSettings, schedule: Schedule, progress: Progress, show_progress: bool,
+               on_epoch_end: Callable[[int, float], None], checkpointer: Checkpointer | None = None,
+               stop: threading.Event | None = None) -> float:
+    """Train the epochs from ``progress`` on (updated in place); returns the seconds spent.
+
+    Between chunks, with every worker idle, a due checkpoint is written; when
+    ``stop`` is set, one is written (if there is a checkpointer) and
+    :class:`TrainingInterrupted` is raised.
+    """
     total = schedule.epochs * scanned.n_words
-    bar = tqdm(total=total, unit="word", unit_scale=True, disable=not show_progress,
+    bar = tqdm(total=total, initial=progress.done, unit="word", unit_scale=True, disable=not show_progress,
                dynamic_ncols=True, mininterval=0.5)
     start = time.perf_counter()
+    stop = stop or threading.Event()
+
+    def pause_wanted() -> bool:
+        return stop.is_set() or (checkpointer is not None and checkpointer.due(progress))
+
+    def safe_point() -> None:
+        if checkpointer is not None:
+            checkpointer.save(progress, vectors_in, vectors_out, scanned.vocab.counts)
+        if stop.is_set():
+            where = (f"resume with Word2Vec.resume({str(checkpointer.directory)!r}) or wordvec train ... "
+                     f"--checkpoint-dir {checkpointer.directory} --resume" if checkpointer is not None
+                     else "no checkpoint_dir was set, so it cannot be resumed")
+            raise TrainingInterrupted(f"training interrupted in epoch {progress.epoch + 1}; {where}")
+
     try:
-        done = 0
-        for epoch in range(schedule.epochs):
-            tallies = np.zeros((schedule.workers, 2))  # loss sum, predictions (float64)
-            done = _run_epoch(scanned, vectors_in, vectors_out, kernel, schedule, states, tallies,
-                              done, total, bar)
-            loss = tallies[:, 0].sum() / max(tallies[:, 1].sum(), 1.0)
-            bar.set_postfix(epoch=epoch + 1, loss=f"{loss:.4f}", refresh=False)
-            on_epoch_end(epoch, float(loss))
+        while progress.epoch < schedule.epochs:
+            _run_epoch(scanned, vectors_in, vectors_out, kernel, schedule, progress, total, bar, pause_wanted,
+                       safe_point)
+            loss = progress.tallies[:, 0].sum() / max(progress.tallies[:, 1].sum(), 1.0)
+            progress.loss_history.append(float(loss))
+            progress.epoch, progress.position = progress.epoch + 1, 0
+            progress.tallies[:] = 0.0
+            bar.set_postfix(epoch=progress.epoch, loss=f"{loss:.4f}", refresh=False)
+            on_epoch_end(progress.epoch - 1, float(loss))
     finally:
         bar.close()
     return time.perf_counter() - start
 
 
-def _run_epoch(scanned, vectors_in, vectors_out, kernel, schedule, states, tallies, done, total, bar) -> int:
+def _run_epoch(scanned, vectors_in, vectors_out, kernel, schedule, progress, total, bar, pause_wanted,
+               safe_point) -> None:
     jobs: queue.Queue = queue.Queue(maxsize=2 * schedule.workers)
     errors: list[BaseException] = []
     lock = threading.Lock()
+    tallies, states = progress.tallies, progress.states
 
     def work(stream: int) -> None:
         while (job := jobs.get()) is not None:
-            if errors:
-                continue  # drain the queue after a failure
-            chunk, alpha_start, alpha_end = job
             try:
-                loss, predictions, words = train_chunk(
-                    chunk, kernel.arch, kernel.loss, kernel.per_window, kernel.window,
-                    kernel.shrink_windows, kernel.keep_prob, vectors_in, vectors_out, alpha_start,
-                    alpha_end, kernel.negative, kernel.noise_prob, kernel.noise_alias, kernel.codes,
-                    kernel.points, kernel.lengths, kernel.cbow_mean_gradient, states, stream)
+                if not errors:  # after a failure, only drain the queue
+                    chunk, alpha_start, alpha_end = job
+                    loss, predictions, words = train_chunk(
+                        chunk, kernel.arch, kernel.loss, kernel.per_window, kernel.window,
+                        kernel.shrink_windows, kernel.keep_prob, vectors_in, vectors_out, alpha_start,
+                        alpha_end, kernel.negative, kernel.noise_prob, kernel.noise_alias, kernel.codes,
+                        kernel.points, kernel.lengths, kernel.cbow_mean_gradient, states, stream)
+                    tallies[stream, 0] += loss
+                    tallies[stream, 1] += predictions
+                    with lock:
+                        bar.update(words)
+                        bar.set_postfix(lr=f"{alpha_end:.5f}", loss=f"{loss / max(predictions, 1):.4f}",
+                                        refresh=False)
             except BaseException as exc:  # reported in the main thread
                 errors.append(exc)
-                continue
-            tallies[stream, 0] += loss
-            tallies[stream, 1] += predictions
-            with lock:
-                bar.update(words)
-                bar.set_postfix(lr=f"{alpha_end:.5f}", loss=f"{loss / max(predictions, 1):.4f}", refresh=False)
+            finally:
+                jobs.task_done()
+        jobs.task_done()
 
     threads = [threading.Thread(target=work, args=(k,), daemon=True) for k in range(schedule.workers)]
     for t in threads:
         t.start()
     try:
-        for chunk in iter_chunks(scanned.ids_path, CHUNK_TOKENS):
+        for position, chunk in iter_chunks(scanned.ids_path, CHUNK_TOKENS, start=progress.position):
             if errors:
                 break
+            progress.position = position
+            if pause_wanted():
+                jobs.join()  # every queued chunk done: the workers are idle
+                if not errors:
+                    safe_point()
             n = int(np.count_nonzero(chunk >= 0))
-            jobs.put((chunk, schedule.alpha_at(done / total), schedule.alpha_at((done + n) / total)))
-            done += n
+            jobs.put((chunk, schedule.alpha_at(progress.done / total), schedule.alpha_at((progress.done + n) / total)))
+            progress.done += n
+        jobs.join()
     finally:
         for _ in threads:
             jobs.put(None)
@@ -129,7 +159,6 @@ def _run_epoch(scanned, vectors_in, vectors_out, kernel, schedule, states, talli
             t.join()
     if errors:
         raise errors[0]
-    return done
 
 
 def default_workers() -> int:

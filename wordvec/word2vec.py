@@ -8,24 +8,40 @@ and returns ``self``. Learned state: ``wv``, ``vocab_``, ``loss_history_``,
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import numbers
 import os
+import signal
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
+from wordvec.corpus import corpus_files
 from wordvec.engine.alias import build_alias
 from wordvec.engine.huffman import build_huffman
+from wordvec.engine.rng import new_state
+from wordvec.errors import CheckpointError
 from wordvec.engine.train import ARCH_CBOW, ARCH_SKIPGRAM, LOSS_HIERARCHICAL, LOSS_NEGATIVE
 from wordvec.keyedvectors import KeyedVectors
 from wordvec.scan import ScannedCorpus, scan_corpus
 from wordvec.storage import StorageError, load_arrays, save_arrays
 from wordvec.trainer import KernelSettings, Schedule, default_workers, run_epochs
+from wordvec.training_state import (
+    CORPUS_FILE,
+    Checkpointer,
+    Progress,
+    check_compatible,
+    corpus_fingerprint,
+    has_checkpoints,
+    load_state,
+    restore_progress,
+)
 from wordvec.vocab import Vocabulary
 
 logger = logging.getLogger("wordvec")
@@ -64,6 +80,12 @@ class Word2Vec:
         gradient, 1/n of it.
     progress : show a progress bar
     callbacks : callables ``f(model, epoch_loss)`` run at the end of each epoch
+    checkpoint_dir : where to write checkpoints (None: none). The directory also
+        keeps the corpus as word ids until training finishes; resume with
+        :meth:`resume` or ``fit(..., resume=True)``. SIGINT and SIGTERM stop
+        training at the next chunk boundary, after a checkpoint.
+    checkpoint_every : seconds between checkpoints (None: not by time)
+    checkpoint_words : words between checkpoints (None: not by count)
     """
 
     def __init__(self, *, vector_size: int = 100, window: int = 5, min_count: int = 5,
@@ -72,7 +94,8 @@ class Word2Vec:
                  alpha: float | None = None, min_alpha: float = 1e-4, epochs: int = 5,
                  workers: int | None = None, seed: int = 1, shrink_windows: bool = True,
                  update: str = "window", cbow_mean_gradient: bool = False, progress: bool = True,
-                 callbacks: Sequence[Callable] = ()):
+                 callbacks: Sequence[Callable] = (), checkpoint_dir: str | os.PathLike | None = None,
+                 checkpoint_every: float | None = 600.0, checkpoint_words: int | None = None):
         self.vector_size = vector_size
         self.window = window
         self.min_count = min_count
@@ -92,21 +115,61 @@ class Word2Vec:
         self.cbow_mean_gradient = cbow_mean_gradient
         self.progress = progress
         self.callbacks = callbacks
+        self.checkpoint_dir = checkpoint_dir
+        self.checkpoint_every = checkpoint_every
+        self.checkpoint_words = checkpoint_words
 
-    def fit(self, corpus, tmp_dir: str | None = None) -> Word2Vec:
+    def fit(self, corpus, tmp_dir: str | None = None, resume: bool = False) -> Word2Vec:
         """Learn vectors from ``corpus``: a path (text, .gz, .bz2, .xz), a directory,
         a list of paths, or a re-iterable of token lists. Returns ``self``.
 
-        The corpus is stored as word ids in a temporary directory (``tmp_dir``,
-        default the system's) for the epochs, and deleted at the end.
+        The corpus is stored as word ids for the epochs: in ``checkpoint_dir``
+        when there is one, else in a temporary directory (``tmp_dir``, default
+        the system's). With ``resume=True`` training continues from the newest
+        readable checkpoint in ``checkpoint_dir`` (refused if it was written with
+        other settings or from another corpus), or starts if there is none.
         """
         self._validate()
-        with tempfile.TemporaryDirectory(prefix="wordvec-", dir=tmp_dir) as workdir:
-            start = time.perf_counter()
-            scanned = scan_corpus(corpus, Path(workdir), self.min_count, self.max_vocab_size)
-            self._train(scanned)
-            self.seconds_ = time.perf_counter() - start
+        start = time.perf_counter()
+        checkpoints = Path(self.checkpoint_dir) if self.checkpoint_dir is not None else None
+        if checkpoints is not None and has_checkpoints(checkpoints) and not resume:
+            raise CheckpointError(f"checkpoint_dir {checkpoints} already holds checkpoints: resume them "
+                                  f"(Word2Vec.resume or fit(..., resume=True)) or choose another directory")
+        if checkpoints is not None and resume and has_checkpoints(checkpoints):
+            self._resume_training(checkpoints, corpus_files(corpus) if corpus is not None else None)
+        elif checkpoints is not None:
+            checkpoints.mkdir(parents=True, exist_ok=True)
+            self._train(scan_corpus(corpus, checkpoints, self.min_count, self.max_vocab_size, CORPUS_FILE),
+                        corpus_fingerprint(corpus_files(corpus)))
+        else:
+            with tempfile.TemporaryDirectory(prefix="wordvec-", dir=tmp_dir) as workdir:
+                self._train(scan_corpus(corpus, Path(workdir), self.min_count, self.max_vocab_size), None)
+        self.seconds_ = time.perf_counter() - start
         return self
+
+    @classmethod
+    def resume(cls, checkpoint_dir: str | os.PathLike, progress: bool = True,
+               workers: int | None = None) -> Word2Vec:
+        """Continue the run whose checkpoints are in ``checkpoint_dir``, with its settings
+        (and its number of threads, unless ``workers`` is given)."""
+        arrays, meta, path = load_state(checkpoint_dir)
+        model = cls(**{**meta["params"], "checkpoint_dir": checkpoint_dir, "progress": progress,
+                       "workers": workers if workers is not None else meta.get("workers"),
+                       "checkpoint_every": meta.get("checkpoint_every"),
+                       "checkpoint_words": meta.get("checkpoint_words")})
+        return model.fit(None, resume=True)
+
+    def _resume_training(self, checkpoints: Path, files) -> None:
+        arrays, meta, path = load_state(checkpoints)
+        check_compatible(path, meta, self._settings(), corpus_fingerprint(files))
+        vocab = Vocabulary(meta["words"], arrays["counts"])
+        ids_path = checkpoints / CORPUS_FILE
+        if not meta.get("finished") and not ids_path.is_file():
+            raise CheckpointError(f"{ids_path}, the corpus of checkpoint {path}, is missing")
+        scanned = ScannedCorpus(vocab, ids_path, vocab.total, int(meta.get("n_tokens", vocab.total)), 0.0)
+        logger.info("resuming from %s: epoch %d, %d of %d words done", path, meta["epoch"] + 1, meta["done"],
+                    self.epochs * vocab.total)
+        self._train(scanned, meta.get("corpus"), (arrays, meta))
 
     def save(self, path: str | os.PathLike) -> None:
         """Save the trained model (both weight matrices, vocabulary with counts, settings,
@@ -136,27 +199,49 @@ class Word2Vec:
         model.wv = wv
         return model
 
-    def _train(self, scanned: ScannedCorpus) -> None:
+    def _train(self, scanned: ScannedCorpus, fingerprint: list | None, saved: tuple | None = None) -> None:
         vocab = scanned.vocab
-        rng = np.random.default_rng(self.seed)
         n, dim = len(vocab), self.vector_size
-        vectors_in = ((rng.random((n, dim), dtype=np.float32) - 0.5) / dim).astype(np.float32)
-        vectors_out = np.zeros((max(n - 1, 1) if self.loss == "hierarchical" else n, dim), np.float32)
-        self.vocab_, self.loss_history_ = vocab, []
+        schedule = self._schedule()
+        if saved is None:
+            rng = np.random.default_rng(self.seed)
+            vectors_in = ((rng.random((n, dim), dtype=np.float32) - 0.5) / dim).astype(np.float32)
+            vectors_out = np.zeros((max(n - 1, 1) if self.loss == "hierarchical" else n, dim), np.float32)
+            progress = Progress(states=new_state(self.seed, schedule.workers), tallies=np.zeros((schedule.workers, 2)))
+        else:
+            arrays, meta = saved
+            vectors_in, vectors_out = np.array(arrays["vectors_in"]), np.array(arrays["vectors_out"])
+            progress = restore_progress(arrays, meta, schedule.workers, new_state(self.seed, schedule.workers))
+        self.vocab_, self.loss_history_ = vocab, progress.loss_history
+        self.wv = KeyedVectors(vocab.words, vectors_in)
+        self.vectors_out_ = vectors_out
 
         def on_epoch_end(epoch: int, loss: float) -> None:
-            self.loss_history_.append(loss)
             logger.info("epoch %d/%d: mean loss %.4f", epoch + 1, self.epochs, loss)
             for callback in self.callbacks:
                 callback(self, loss)
 
-        self.wv = KeyedVectors(vocab.words, vectors_in)
-        self.vectors_out_ = vectors_out
-        seconds = run_epochs(scanned, vectors_in, vectors_out, self._kernel_settings(vocab),
-                             self._schedule(), self.progress, on_epoch_end)
-        self.words_per_second_ = self.epochs * scanned.n_words / max(seconds, 1e-9)
-        logger.info("trained %d epochs of %d words in %.1f s (%.0f words/s)", self.epochs,
-                    scanned.n_words, seconds, self.words_per_second_)
+        checkpointer = None
+        if self.checkpoint_dir is not None:
+            meta = {"params": self._settings(), "words": vocab.words, "corpus": fingerprint,
+                    "n_tokens": scanned.n_tokens, "workers": schedule.workers,
+                    "checkpoint_every": self.checkpoint_every,
+                    "checkpoint_words": self.checkpoint_words}
+            checkpointer = Checkpointer(Path(self.checkpoint_dir), self.checkpoint_every, self.checkpoint_words, meta)
+        words_before = progress.done
+        with _stop_on_signals() as stop:
+            seconds = run_epochs(scanned, vectors_in, vectors_out, self._kernel_settings(vocab), schedule,
+                                 progress, self.progress, on_epoch_end, checkpointer, stop)
+        self.words_per_second_ = (progress.done - words_before) / max(seconds, 1e-9)
+        if checkpointer is not None:
+            checkpointer.save(progress, vectors_in, vectors_out, vocab.counts, finished=True)
+            (Path(self.checkpoint_dir) / CORPUS_FILE).unlink(missing_ok=True)
+        logger.info("trained %d epochs of %d words (%.0f words/s)", self.epochs, scanned.n_words,
+                    self.words_per_second_)
+
+    def _settings(self) -> dict:
+        """The settings a checkpoint must share with the run resuming it."""
+        return {name: getattr(self, name) for name in _PARAMS if name not in ("workers", "progress")}
 
     def _kernel_settings(self, vocab: Vocabulary) -> KernelSettings:
         hierarchical = self.loss == "hierarchical"
@@ -204,8 +289,34 @@ class Word2Vec:
         for name in ("shrink_windows", "cbow_mean_gradient", "progress"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"{name}={getattr(self, name)!r} must be True or False")
+        if self.checkpoint_every is not None:
+            _check_float("checkpoint_every", self.checkpoint_every, 0.0, exclusive=True, extra="(seconds) or None")
+        if self.checkpoint_words is not None:
+            _check_int("checkpoint_words", self.checkpoint_words, 1, "or None")
         if not all(callable(c) for c in self.callbacks):
             raise ValueError(f"callbacks={self.callbacks!r} must be a sequence of callables")
+
+
+@contextlib.contextmanager
+def _stop_on_signals():
+    """An event set by SIGINT or SIGTERM while training (a second signal stops at once)."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def handler(signum, frame):
+        if stop.is_set():
+            raise KeyboardInterrupt
+        logger.warning("%s: stopping at the next safe point (again to stop at once)", signal.Signals(signum).name)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def _check_int(name: str, value, low: int, extra: str = "") -> None:
