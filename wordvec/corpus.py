@@ -11,6 +11,7 @@ import bz2
 import gzip
 import lzma
 import os
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -82,7 +83,7 @@ def read_blocks(path: Path) -> Iterator[bytes]:
                 lineno += data.count(b"\n")
             if rest:
                 yield _checked(path, rest, lineno)
-    except (OSError, EOFError, lzma.LZMAError) as exc:
+    except (OSError, EOFError, lzma.LZMAError, zlib.error) as exc:  # damaged compressed data too
         raise DataError(f"{path}: cannot read: {exc}") from None
 
 

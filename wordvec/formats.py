@@ -60,9 +60,12 @@ def read_word2vec(path: str | os.PathLike, binary: bool = False, limit: int | No
     _check_options(limit, encoding_errors)
     path = Path(path)
     with open(path, "rb") as f:
-        header = f.readline()
+        header = f.readline(1 << 16)
         n_words, dim = _parse_header(path, header)
         n = n_words if limit is None else min(limit, n_words)
+        size = os.path.getsize(path)
+        if (4 if binary else 2) * dim > size:  # checked before any buffer of that size is made
+            raise DataError(f"{path}: the header's dimension {dim} cannot fit in its {size} bytes")
         if binary:
             words, vectors = _read_binary(path, f, n, dim, len(header), encoding_errors)
         else:
@@ -112,7 +115,7 @@ def _read_text(path: Path, f: BinaryIO, n: int | None, dim: int, errors: str,
 
 def _read_binary(path: Path, f: BinaryIO, n: int, dim: int, offset: int,
                  errors: str) -> tuple[list[str], np.ndarray]:
-    vectors = np.empty((n, dim), dtype=np.float32)
+    rows: list[np.ndarray] = []  # grown as read: a false header allocates nothing
     words, seen = [], set()
     row_bytes = 4 * dim
     for i in range(n):
@@ -134,10 +137,10 @@ def _read_binary(path: Path, f: BinaryIO, n: int, dim: int, offset: int,
                             f"{len(data)} of {row_bytes} vector bytes")
         offset += row_bytes
         word = _decode(path, bytes(word_bytes), errors, f"entry {i + 1}")
-        vectors[i] = np.frombuffer(data, dtype="<f4")
-        _check_entry(path, f"entry {i + 1}", word, vectors[i], seen)
+        rows.append(np.frombuffer(data, dtype="<f4").astype(np.float32))
+        _check_entry(path, f"entry {i + 1}", word, rows[-1], seen)
         words.append(word)
-    return words, vectors
+    return words, np.array(rows, dtype=np.float32).reshape(len(rows), dim)
 
 
 def _parse_header(path: Path, header: bytes) -> tuple[int, int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 import zipfile
 import zlib
 from pathlib import Path
@@ -46,15 +47,37 @@ def load_arrays(path: str | os.PathLike, mmap: bool = False) -> tuple[dict[str, 
     """Read a file written by :func:`save_arrays`; ``mmap=True`` maps the arrays read-only."""
     path = Path(path)
     try:
+        _check_members(path)
         with np.load(path, allow_pickle=False) as data:
             names = [n for n in data.files if n != META]
             meta = json.loads(data[META].tobytes().decode())
             arrays = {n: _mapped(path, n) if mmap else data[n] for n in names}
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error, UnicodeDecodeError) as exc:
+    except FileNotFoundError:
+        raise StorageError(f"{path} does not exist") from None
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error, UnicodeDecodeError,
+            struct.error, NotImplementedError, RuntimeError, OverflowError, MemoryError) as exc:
         raise StorageError(f"{path} is unreadable: {exc}") from None
     if not isinstance(meta, dict):
         raise StorageError(f"{path} has malformed metadata")
     return arrays, meta
+
+
+def _check_members(path: Path) -> None:
+    """Refuse, before reading any data, members that are not plain arrays or that claim
+    more data than they hold (a damaged header must not allocate gigabytes)."""
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if not info.filename.endswith(".npy"):
+                raise ValueError(f"member {info.filename} is not an array")
+            with archive.open(info) as member:
+                version = np.lib.format.read_magic(member)
+                read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                               else np.lib.format.read_array_header_2_0)
+                shape, _, dtype = read_header(member)
+            if dtype.hasobject:
+                raise ValueError(f"member {info.filename} holds Python objects (a pickle)")
+            if int(np.prod(shape, dtype=np.float64)) * dtype.itemsize > info.file_size:
+                raise ValueError(f"member {info.filename} claims more data than it holds")
 
 
 def _mapped(path: Path, name: str) -> np.ndarray:

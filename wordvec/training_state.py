@@ -57,6 +57,8 @@ class Checkpointer:
         self.directory, self.every_seconds, self.every_words = Path(directory), every_seconds, every_words
         self.meta = meta  # settings, vocabulary and corpus: the same in every checkpoint
         self._last_time, self._last_words = time.monotonic(), None
+        for stale in self.directory.glob(f".{PREFIX}-*.npz.tmp"):  # left by a process killed mid-write
+            stale.unlink(missing_ok=True)
 
     def due(self, progress: Progress) -> bool:
         if self._last_words is None:

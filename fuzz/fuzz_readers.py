@@ -1,0 +1,156 @@
+"""Mutation fuzzing of every reader of outside data: random and mutated bytes must never
+crash the process, never hang, and raise only the documented error (DataError and
+its subclasses). Run as a script; it is not part of the test suite.
+
+    python fuzz/fuzz_readers.py [--inputs 100000] [--readers corpus,native,...] [--seed 0]
+
+Each input starts from a valid file of the reader's kind (or from nothing) and
+gets one to four mutations: bit flips, special bytes, insertions, deletions,
+truncation, duplicated or spliced ranges, or wholly random bytes. Prints, per
+reader, the number of inputs, how many were read without error, and the count
+of each error type; any other exception is printed with its input and the
+script exits non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import random
+import signal
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from wordvec import KeyedVectors
+from wordvec.errors import DataError
+from wordvec.formats import read_glove, read_word2vec
+from wordvec.scan import scan_corpus
+from wordvec.sst import read_sentences
+
+SPECIAL = [b"\x00", b"\xff", b"\xc3", b" ", b"\n", b"\t", b"-", b"9", b"nan", b"inf", b"1e999", b"\r\n"]
+
+
+def seeds(workdir: Path) -> dict[str, list[bytes]]:
+    rng = np.random.default_rng(0)
+    words = ["the", "caf\u00e9", "king", "queen", "\u6f22", "x"]
+    vectors = rng.normal(size=(len(words), 5)).astype(np.float32)
+    kv = KeyedVectors(words, vectors)
+    kv.save_word2vec_format(workdir / "v.txt")
+    kv.save_word2vec_format(workdir / "v.bin", binary=True)
+    kv.save(workdir / "v.npz")
+    text = "the king and the queen\ncaf\u00e9 au lait\n\n  spaced   words \n".encode()
+    glove = b"".join((workdir / "v.txt").read_bytes().splitlines(True)[1:])  # no header
+    return {
+        "corpus": [text, gzip.compress(text)],
+        "sst": [b"sentence_index\tsentence\n1\tThe Rock is great .\n2\tA film .\n"],
+        "word2vec-text": [(workdir / "v.txt").read_bytes()],
+        "word2vec-binary": [(workdir / "v.bin").read_bytes()],
+        "glove": [glove],
+        "native": [(workdir / "v.npz").read_bytes()],
+    }
+
+
+def mutate(data: bytes, pool: list[bytes], rng: random.Random) -> bytes:
+    buf = bytearray(data)
+    for _ in range(rng.randint(1, 4)):
+        kind = rng.randrange(9)
+        pos = rng.randrange(len(buf) + 1)
+        if kind == 0 and buf:
+            i = rng.randrange(len(buf))
+            buf[i] ^= 1 << rng.randrange(8)
+        elif kind == 1:
+            buf[pos:pos + rng.randint(0, 2)] = rng.choice(SPECIAL)
+        elif kind == 2:
+            buf[pos:pos] = rng.randbytes(rng.randint(1, 16))
+        elif kind == 3:
+            del buf[pos:pos + rng.randint(1, 64)]
+        elif kind == 4:
+            del buf[pos:]
+        elif kind == 5 and buf:
+            start = rng.randrange(len(buf))
+            buf[pos:pos] = buf[start:start + rng.randint(1, 128)]
+        elif kind == 6:
+            other = rng.choice(pool)
+            buf[pos:] = other[rng.randrange(len(other) + 1):]
+        elif kind == 7:
+            buf = bytearray(rng.randbytes(rng.randint(0, 512)))
+        else:
+            i = rng.randrange(len(buf) + 1)
+            buf[i:i + 4] = rng.randint(0, 2**32 - 1).to_bytes(4, "little")
+    return bytes(buf)
+
+
+def reader(name: str, workdir: Path):
+    if name == "corpus":
+        return lambda path: scan_corpus(path, workdir, 1, None)
+    if name == "sst":
+        return read_sentences
+    if name == "word2vec-text":
+        return read_word2vec
+    if name == "word2vec-binary":
+        return lambda path: read_word2vec(path, binary=True)
+    if name == "glove":
+        return read_glove
+    return lambda path: (KeyedVectors.load(path), KeyedVectors.load(path, mmap=True))
+
+
+class Hang(Exception):
+    pass
+
+
+def on_alarm(signum, frame):
+    raise Hang
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--inputs", type=int, default=100000)
+    parser.add_argument("--readers", default="corpus,sst,word2vec-text,word2vec-binary,glove,native")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    signal.signal(signal.SIGALRM, on_alarm)
+    failures = 0
+    shm = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
+    with tempfile.TemporaryDirectory(dir=shm) as tmp:
+        workdir = Path(tmp)
+        pool = seeds(workdir)
+        every = [s for group in pool.values() for s in group]
+        for name in args.readers.split(","):
+            rng, read, counts = random.Random(f"{args.seed}-{name}"), reader(name, workdir), Counter()
+            suffix = ".gz" if name == "corpus" else ".npz" if name == "native" else ".txt"
+            start = time.perf_counter()
+            for i in range(args.inputs):
+                data = mutate(rng.choice(pool[name]), every, rng)
+                path = workdir / f"input{suffix if rng.random() < 0.5 or name != 'corpus' else '.txt'}"
+                path.write_bytes(data)
+                signal.setitimer(signal.ITIMER_REAL, 10.0)
+                try:
+                    read(path)
+                    counts["read without error"] += 1
+                except DataError as exc:
+                    counts[type(exc).__name__] += 1
+                except Hang:
+                    counts["HANG (over 10 s)"] += 1
+                    failures += 1
+                    print(f"{name}: input {i} hung: {data[:200]!r}", file=sys.stderr)
+                except Exception as exc:  # the finding: an undocumented error
+                    counts[f"UNEXPECTED {type(exc).__name__}"] += 1
+                    failures += 1
+                    print(f"{name}: input {i} raised {type(exc).__name__}: {exc}\n  {data[:300]!r}", file=sys.stderr)
+                finally:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+            seconds = time.perf_counter() - start
+            print(f"{name}: {args.inputs} inputs in {seconds:.0f} s: "
+                  + ", ".join(f"{k} {v}" for k, v in counts.most_common()), flush=True)
+    print(f"unexpected exceptions and hangs: {failures}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
