@@ -18,6 +18,7 @@ import argparse
 import gzip
 import io
 import random
+import re
 import signal
 import sys
 import tempfile
@@ -100,6 +101,13 @@ def reader(name: str, workdir: Path):
     return lambda path: (KeyedVectors.load(path), KeyedVectors.load(path, mmap=True))
 
 
+def _kind(message: str, path: Path) -> str:
+    """The message with the file name, numbers and quoted text taken out."""
+    message = message.replace(str(path), "FILE")
+    message = re.sub(r"'[^']*'|\"[^\"]*\"|b'[^']*'", "...", message)
+    return re.sub(r"\d+", "N", message)[:90]
+
+
 class Hang(Exception):
     pass
 
@@ -123,6 +131,7 @@ def main() -> int:
         every = [s for group in pool.values() for s in group]
         for name in args.readers.split(","):
             rng, read, counts = random.Random(f"{args.seed}-{name}"), reader(name, workdir), Counter()
+            kinds = Counter()
             suffix = ".gz" if name == "corpus" else ".npz" if name == "native" else ".txt"
             start = time.perf_counter()
             for i in range(args.inputs):
@@ -135,6 +144,7 @@ def main() -> int:
                     counts["read without error"] += 1
                 except DataError as exc:
                     counts[type(exc).__name__] += 1
+                    kinds[_kind(str(exc), path)] += 1
                 except Hang:
                     counts["HANG (over 10 s)"] += 1
                     failures += 1
@@ -148,6 +158,8 @@ def main() -> int:
             seconds = time.perf_counter() - start
             print(f"{name}: {args.inputs} inputs in {seconds:.0f} s: "
                   + ", ".join(f"{k} {v}" for k, v in counts.most_common()), flush=True)
+            for kind, n in kinds.most_common(8):
+                print(f"    {n:6d}  {kind}")
     print(f"unexpected exceptions and hangs: {failures}")
     return 1 if failures else 0
 

@@ -86,3 +86,32 @@ def test_negative_equal_to_outside_word_is_not_special():
     assert_allclose(grad_U[1], (s - 1) * v + s * v, rtol=1e-12)
     assert_allclose(grad_v, (2 * s - 1) * U[1], rtol=1e-12)
     assert gradcheck(lambda x: neg_sampling_loss_and_gradient(v, 1, x, np.array([1]))[::2], U) < 1e-6
+
+
+@pytest.mark.parametrize("dim", DIMS)
+def test_hierarchical_softmax_passes_gradcheck(dim):
+    from wordvec.engine.huffman import build_huffman
+    from wordvec.reference import hierarchical_softmax_loss_and_gradient as hs
+
+    codes, points, lengths = build_huffman(np.array([9, 7, 5, 3, 2, 1]))
+    codes = [c[:n] for c, n in zip(codes, lengths)]
+    points = [p[:n] for p, n in zip(points, lengths)]
+    rng = np.random.default_rng(dim)
+    v, nodes = rng.normal(size=dim), rng.normal(size=(5, dim))
+    for word in range(6):
+        assert gradcheck(lambda x: hs(x, word, nodes, codes, points)[:2], v) < 1e-6
+        assert gradcheck(lambda x: hs(v, word, x, codes, points)[::2], nodes) < 1e-6
+
+
+def test_hierarchical_softmax_probabilities_sum_to_one():
+    """The leaves' probabilities prod_l sigma((1 - 2 d_l) u_l . v) form a distribution."""
+    from wordvec.engine.huffman import build_huffman
+    from wordvec.reference import hierarchical_softmax_loss_and_gradient as hs
+
+    codes, points, lengths = build_huffman(np.array([9, 7, 5, 3, 2, 1]))
+    codes = [c[:n] for c, n in zip(codes, lengths)]
+    points = [p[:n] for p, n in zip(points, lengths)]
+    rng = np.random.default_rng(0)
+    v, nodes = rng.normal(size=4), rng.normal(size=(5, 4))
+    total = sum(np.exp(-hs(v, w, nodes, codes, points)[0]) for w in range(6))
+    assert_allclose(total, 1.0, rtol=1e-12)

@@ -54,7 +54,8 @@ class KeyedVectors:
         if len(self._index) != len(self.words):
             duplicate = next(w for i, w in enumerate(self.words) if self._index[w] != i)
             raise ValueError(f"word {duplicate!r} occurs twice in the vocabulary")
-        self._unit: np.ndarray | None = None
+        self._unit: np.ndarray | None = None  # caches; the vectors are not to be modified in place
+        self._norms: np.ndarray | None = None
 
     # lookups
 
@@ -82,7 +83,10 @@ class KeyedVectors:
 
     @property
     def norms(self) -> np.ndarray:
-        return np.linalg.norm(self.vectors, axis=1)
+        """Euclidean length of every row, computed once (as gensim computes it)."""
+        if self._norms is None:
+            self._norms = np.linalg.norm(self.vectors, axis=1)
+        return self._norms
 
     @property
     def unit_vectors(self) -> np.ndarray:

@@ -70,10 +70,7 @@ def _check_members(path: Path) -> None:
             if not info.filename.endswith(".npy"):
                 raise ValueError(f"member {info.filename} is not an array")
             with archive.open(info) as member:
-                version = np.lib.format.read_magic(member)
-                read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                               else np.lib.format.read_array_header_2_0)
-                shape, _, dtype = read_header(member)
+                shape, _, dtype = _npy_header(member)
             if dtype.hasobject:
                 raise ValueError(f"member {info.filename} holds Python objects (a pickle)")
             if int(np.prod(shape, dtype=np.float64)) * dtype.itemsize > info.file_size:
@@ -91,14 +88,19 @@ def _mapped(path: Path, name: str) -> np.ndarray:
         local = f.read(30)
         start = info.header_offset + 30 + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
         f.seek(start)
-        version = np.lib.format.read_magic(f)
-        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                       else np.lib.format.read_array_header_2_0)
-        shape, fortran, dtype = read_header(f)
+        shape, fortran, dtype = _npy_header(f)
         if dtype.hasobject:
             raise ValueError(f"member {name} holds Python objects")
         offset = f.tell()
     return np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape, order="F" if fortran else "C")
+
+
+def _npy_header(stream) -> tuple[tuple, bool, np.dtype]:
+    """(shape, fortran_order, dtype) from the header of an .npy stream."""
+    version = np.lib.format.read_magic(stream)
+    if version == (1, 0):
+        return np.lib.format.read_array_header_1_0(stream)
+    return np.lib.format.read_array_header_2_0(stream)
 
 
 def _fsync_dir(directory: Path) -> None:
