@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -58,3 +60,11 @@ def test_word2vec_model_round_trip(tmp_path):
     assert loaded.loss_history_ == model.loss_history_ and loaded.window == 2
     with pytest.raises(ValueError, match="not fitted"):
         Word2Vec().save(tmp_path / "x.npz")
+
+
+def test_npy_header_that_breaks_numpys_parser(tmp_path):
+    """Found by atheris: a header with a stray ')' made numpy raise tokenize.TokenError."""
+    path = tmp_path / "bad.npz"
+    path.write_bytes((Path(__file__).parent / "data" / "atheris-native-tokenerror.npz").read_bytes())
+    with pytest.raises(StorageError, match="bad.npz is unreadable: TokenError"):
+        KeyedVectors.load(path)

@@ -122,8 +122,10 @@ def load_vectors(path: str):
 
 def _add_train(subparsers) -> None:
     p = subparsers.add_parser("train", help="train vectors on a corpus",
+                              formatter_class=argparse.ArgumentDefaultsHelpFormatter,
                               description="Train word2vec on CORPUS (a text file, .gz/.bz2/.xz, or a directory) "
-                              "and save the model (.npz) or its vectors (.bin, .txt, .vec: word2vec format).")
+                              "and save the model (.npz) or its vectors (.bin, .txt, .vec: word2vec format). "
+                              "The options are those of wordvec.Word2Vec.")
     p.add_argument("corpus")
     p.add_argument("-o", "--output", required=True, metavar="MODEL")
     p.add_argument("--vector-size", type=_positive_int, default=100)

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-import struct
 import zipfile
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -54,9 +52,8 @@ def load_arrays(path: str | os.PathLike, mmap: bool = False) -> tuple[dict[str, 
             arrays = {n: _mapped(path, n) if mmap else data[n] for n in names}
     except FileNotFoundError:
         raise StorageError(f"{path} does not exist") from None
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error, UnicodeDecodeError,
-            struct.error, NotImplementedError, RuntimeError, OverflowError, MemoryError) as exc:
-        raise StorageError(f"{path} is unreadable: {exc}") from None
+    except Exception as exc:  # any failure to parse an untrusted file (zip, npy header, JSON) means unreadable
+        raise StorageError(f"{path} is unreadable: {type(exc).__name__}: {exc}") from None
     if not isinstance(meta, dict):
         raise StorageError(f"{path} has malformed metadata")
     return arrays, meta
