@@ -42,8 +42,8 @@ def quality(model: Path) -> dict:
 
 
 def all_checkpoints_load(directory: Path) -> int:
-    from wordvec.checkpoint import list_checkpoints, load_checkpoint
-    from wordvec.training_state import PREFIX
+    from wordvec.io.checkpoints import list_checkpoints, load_checkpoint
+    from wordvec.training.state import PREFIX
 
     paths = list_checkpoints(directory, PREFIX)
     for path in paths:

@@ -21,15 +21,15 @@ from pathlib import Path
 
 import atheris
 
-ENGINE = ["wordvec.engine", "wordvec.engine.alias", "wordvec.engine.huffman", "wordvec.engine.losses",
-          "wordvec.engine.mathfn", "wordvec.engine.minibatch", "wordvec.engine.rng", "wordvec.engine.tokenize",
-          "wordvec.engine.train", "wordvec.engine.vecops"]  # numba compiles these: leave their bytecode alone
+ENGINE = ["wordvec.engine", "wordvec.engine.cpu.alias", "wordvec.engine.huffman", "wordvec.engine.cpu.output",
+          "wordvec.engine.cpu.mathfn", "wordvec.experiments.sst.minibatch", "wordvec.engine.cpu.rng", "wordvec.text.tokenize",
+          "wordvec.engine.cpu.kernel", "wordvec.engine.cpu.vecops"]  # numba compiles these: leave their bytecode alone
 with atheris.instrument_imports(include=["wordvec"], exclude=ENGINE):
     from wordvec import KeyedVectors
     from wordvec.errors import DataError
-    from wordvec.formats import read_glove, read_word2vec
-    from wordvec.scan import scan_corpus
-    from wordvec.sst import read_sentences
+    from wordvec.io.formats import read_glove, read_word2vec
+    from wordvec.text.scan import scan_corpus
+    from wordvec.experiments.sst.data import read_sentences
 
 WORKDIR = Path(tempfile.mkdtemp(dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
 READERS = {

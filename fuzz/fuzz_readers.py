@@ -29,9 +29,9 @@ import numpy as np
 
 from wordvec import KeyedVectors
 from wordvec.errors import DataError
-from wordvec.formats import read_glove, read_word2vec
-from wordvec.scan import scan_corpus
-from wordvec.sst import read_sentences
+from wordvec.io.formats import read_glove, read_word2vec
+from wordvec.text.scan import scan_corpus
+from wordvec.experiments.sst.data import read_sentences
 
 SPECIAL = [b"\x00", b"\xff", b"\xc3", b" ", b"\n", b"\t", b"-", b"9", b"nan", b"inf", b"1e999", b"\r\n"]
 

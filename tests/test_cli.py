@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import make_sentences, write_sst
-from wordvec.checkpoint import list_checkpoints
+from wordvec.io.checkpoints import list_checkpoints
 from wordvec.cli import main
-from wordvec.experiment import SSTConfig, train_sst
+from wordvec.experiments.sst.experiment import SSTConfig, train_sst
 
 FAST = ["--dim", "5", "--context", "3", "--negatives", "4", "--batch-size", "10"]
 

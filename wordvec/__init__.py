@@ -1,12 +1,20 @@
 """wordvec: word2vec, exact where the maths is taught, fast where the work is heavy.
 
-Layers: ``wordvec.reference`` (exact float64 maths), ``wordvec.engine``
-(compiled kernels), and the tools built on them.
+The layers, each a subpackage:
+
+* ``wordvec.reference``: the exact float64 maths, gradient checks, a reference trainer;
+* ``wordvec.text``: corpus readers, the tokenizer, the vocabulary scan;
+* ``wordvec.engine``: the kernel contract and its backends (``engine.cpu``);
+* ``wordvec.training``: the ``Word2Vec`` estimator, the epoch loop, executors, checkpoints;
+* ``wordvec.vectors``: ``KeyedVectors``, evaluation, plots;
+* ``wordvec.io``: every file wordvec reads or writes;
+* ``wordvec.experiments``: the classic Stanford Sentiment Treebank experiment.
 """
 
 __version__ = "0.1.0"
 
-from wordvec.keyedvectors import KeyedVectors
-from wordvec.word2vec import Word2Vec
+from wordvec.training.word2vec import Word2Vec
+from wordvec.vectors import evaluate
+from wordvec.vectors.keyedvectors import KeyedVectors
 
-__all__ = ["KeyedVectors", "Word2Vec"]
+__all__ = ["KeyedVectors", "Word2Vec", "evaluate"]

@@ -40,7 +40,7 @@ def _positive_float(text: str) -> float:
 
 
 def _add_sst(subparsers) -> None:
-    from wordvec.experiment import SSTConfig
+    from wordvec.experiments.sst.experiment import SSTConfig
 
     d = SSTConfig()
     p = subparsers.add_parser(
@@ -66,9 +66,9 @@ def _add_sst(subparsers) -> None:
 
 
 def run_sst(args: argparse.Namespace) -> int:
-    from wordvec import plot
-    from wordvec.experiment import PLOT_WORDS, SSTConfig, train_sst
-    from wordvec.sst import load_sst
+    from wordvec.vectors import plot
+    from wordvec.experiments.sst.experiment import PLOT_WORDS, SSTConfig, train_sst
+    from wordvec.experiments.sst.data import load_sst
 
     start = time.perf_counter()
     out = Path(args.out)
@@ -108,7 +108,7 @@ def run_sst(args: argparse.Namespace) -> int:
 def load_vectors(path: str):
     """KeyedVectors from a native model (.npz: vectors or a Word2Vec model), word2vec
     binary (.bin) or word2vec text (anything else)."""
-    from wordvec.keyedvectors import KeyedVectors
+    from wordvec.vectors.keyedvectors import KeyedVectors
 
     if not Path(path).is_file():
         raise WordvecError(f"model file {path} does not exist")
@@ -156,7 +156,7 @@ def _add_train(subparsers) -> None:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from wordvec.word2vec import _PARAMS, Word2Vec
+    from wordvec.training.word2vec import _PARAMS, Word2Vec
 
     if args.resume and not args.checkpoint_dir:
         raise WordvecError("--resume needs --checkpoint-dir")
@@ -230,7 +230,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 
 def _print_evaluation(kv, restrict_vocab: int = 30000, method: str = "3cosadd") -> None:
-    from wordvec import evaluate
+    from wordvec.vectors import evaluate
 
     result = evaluate.analogy(kv, restrict_vocab=restrict_vocab, method=method)
     print(f"analogies ({method}, top {restrict_vocab} words):")
@@ -259,7 +259,7 @@ def _add_plot(subparsers) -> None:
 
 
 def run_plot(args: argparse.Namespace) -> int:
-    from wordvec import plot
+    from wordvec.vectors import plot
 
     kv = load_vectors(args.model)
     missing = [w for w in args.words if w not in kv]
@@ -281,7 +281,7 @@ def _add_convert(subparsers) -> None:
 
 
 def run_convert(args: argparse.Namespace) -> int:
-    from wordvec import formats
+    from wordvec.io import formats
 
     kv = load_vectors(args.input)
     if args.to == "native":
@@ -318,8 +318,8 @@ def _add_demo(subparsers) -> None:
 def run_demo(args: argparse.Namespace) -> int:
     from importlib import resources
 
-    from wordvec import plot
-    from wordvec.word2vec import Word2Vec
+    from wordvec.vectors import plot
+    from wordvec.training.word2vec import Word2Vec
 
     start = time.perf_counter()
     out = Path(args.out)

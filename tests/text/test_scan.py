@@ -1,0 +1,63 @@
+import numpy as np
+import pytest
+
+from wordvec.text import corpus, scan
+from wordvec.errors import DataError
+from wordvec.text.scan import iter_chunks, scan_corpus
+
+
+def ids_of(result):
+    return np.fromfile(result.ids_path, dtype=np.int32).tolist()
+
+
+def test_counts_ids_and_line_ends(tmp_path):
+    (tmp_path / "c.txt").write_text("b a b\n\nc a b\nd\n")
+    result = scan_corpus(tmp_path / "c.txt", tmp_path, min_count=2, max_vocab_size=None)
+    assert result.vocab.words == ["b", "a"] and result.vocab.counts.tolist() == [3, 2]
+    assert ids_of(result) == [0, 1, 0, -1, 1, 0, -1, -1]  # c and d left out, lines kept apart
+    assert result.n_words == 5 and result.n_tokens == 7
+
+
+def test_max_vocab_size_keeps_the_most_frequent(tmp_path):
+    result = scan_corpus([["x", "y", "y", "z", "z", "z"]], tmp_path, min_count=1, max_vocab_size=2)
+    assert result.vocab.words == ["z", "y"]
+
+
+def test_empty_corpus(tmp_path):
+    (tmp_path / "empty.txt").write_text("\n \n")
+    with pytest.raises(DataError, match="the corpus is empty"):
+        scan_corpus(tmp_path / "empty.txt", tmp_path, 1, None)
+
+
+def test_no_word_reaches_min_count(tmp_path):
+    with pytest.raises(DataError, match="no word reaches min_count=5: the most frequent, 'b', occurs 2 times"):
+        scan_corpus([["a", "b", "b"]], tmp_path, 5, None)
+
+
+def test_sentence_that_is_not_a_token_list(tmp_path):
+    with pytest.raises(DataError, match="corpus sentence 2 is not a list of strings"):
+        scan_corpus([["a"], "a b c"], tmp_path, 1, None)
+
+
+def test_a_line_longer_than_every_buffer_keeps_every_token(tmp_path, monkeypatch):
+    monkeypatch.setattr(corpus, "_BLOCK", 64)
+    monkeypatch.setattr(corpus, "_LONGEST_PIECE", 256)
+    words = [f"w{i % 50}" for i in range(5000)]
+    (tmp_path / "long.txt").write_text(" ".join(words) + "\nshort line\n")
+    result = scan_corpus(tmp_path / "long.txt", tmp_path, 1, None)
+    assert result.n_tokens == 5002 and result.vocab.total == 5002
+    ids = ids_of(result)
+    decoded = [result.vocab.words[i] for i in ids if i >= 0]
+    assert decoded == words + ["short", "line"]  # no token lost or split
+    chunks = [c for _, c in iter_chunks(result.ids_path, 1000)]
+    assert sum(len(c) for c in chunks) == len(ids)
+    assert np.concatenate(chunks).tolist() == ids
+
+
+def test_chunks_end_at_line_ends_when_they_can(tmp_path):
+    path = tmp_path / "ids"
+    np.array([1, 2, -1, 3, -1, 4, 5, 6, -1], dtype=np.int32).tofile(path)
+    chunks = [(p, c.tolist()) for p, c in iter_chunks(path, 4)]
+    assert chunks == [(0, [1, 2, -1]), (3, [3, -1]), (5, [4, 5, 6, -1])]
+    assert [(p, c.tolist()) for p, c in iter_chunks(path, 4, start=3)] == chunks[1:]  # resumable
+    assert scan.SEPARATOR == -1

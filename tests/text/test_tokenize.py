@@ -1,0 +1,42 @@
+import numpy as np
+
+from wordvec.text.tokenize import WordTable
+
+
+def tiny_table():
+    """A table so small that every new word makes it grow."""
+    table = WordTable()
+    table.slots = np.full(2, -1, dtype=np.int64)
+    table.hashes, table.offsets, table.counts = (np.zeros(1, np.uint64), np.zeros(2, np.int64),
+                                                 np.zeros(1, np.int64))
+    table.arena = np.zeros(1, np.uint8)
+    return table
+
+
+def test_ids_in_order_of_first_appearance_with_line_ends():
+    table = WordTable()
+    ids = table.encode(b"b a  b\n\n\t c\r\nb\x0bd\x0ca")
+    assert ids.tolist() == [0, 1, 0, -1, 2, -1, 0, 3, 1, -1]
+    assert table.words() == ["b", "a", "c", "d"]
+    assert table.counts[: table.n_words].tolist() == [3, 2, 1, 1]
+
+
+def test_growing_mid_line_keeps_lines_and_words_whole():
+    text = "alpha beta\ngamma alpha delta \u00e9t\u00e9 epsilon\n\nbeta " + "long" * 300 + "\n"
+    grown, roomy = tiny_table(), WordTable()
+    assert grown.encode(text.encode()).tolist() == roomy.encode(text.encode()).tolist()
+    assert grown.words() == roomy.words() == text.split()[:3] + ["delta", "\u00e9t\u00e9", "epsilon", "long" * 300]
+
+
+def test_many_words_match_a_python_dictionary():
+    rng = np.random.default_rng(0)
+    words = [f"w{int(x)}" for x in rng.zipf(1.3, size=20000) % 5000]
+    lines = [" ".join(words[i:i + 17]) for i in range(0, len(words), 17)]
+    table = WordTable()
+    ids = np.concatenate([table.encode(("\n".join(lines[k:k + 100]) + "\n").encode())
+                          for k in range(0, len(lines), 100)])
+    expected = {}
+    flat = [expected.setdefault(w, len(expected)) for w in words]
+    assert ids[ids >= 0].tolist() == flat
+    assert table.words() == list(expected)
+    assert (ids == -1).sum() == len(lines)

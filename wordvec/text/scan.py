@@ -1,0 +1,155 @@
+"""The vocabulary scan: one pass that counts words and stores the corpus as ids.
+
+The pass gives each new word a provisional id (order of first appearance) and
+writes the ids, with -1 at each line end, to a temporary file. Once the counts
+are known the vocabulary is chosen (``min_count``, ``max_vocab_size``, ids by
+decreasing count) and the file is rewritten with final ids, dropping the words
+left out. Training epochs then read that file in fixed-size chunks, so memory
+stays the vocabulary plus buffers whatever the corpus length.
+"""
+
+from __future__ import annotations
+
+import array
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+from wordvec.text.corpus import corpus_files, read_blocks
+from wordvec.text.tokenize import WordTable
+from wordvec.errors import DataError
+from wordvec.text.vocab import Vocabulary
+
+logger = logging.getLogger("wordvec")
+SEPARATOR = -1
+_FLUSH_TOKENS = 1 << 20
+
+
+class _ProvisionalIds(dict):
+    """word -> id, handing out the next id to each new word."""
+
+    def __missing__(self, word: str) -> int:
+        self[word] = n = len(self)
+        return n
+
+
+@dataclass
+class ScannedCorpus:
+    vocab: Vocabulary
+    ids_path: Path  # int32 ids, -1 at line ends
+    n_words: int  # tokens kept in the vocabulary, per epoch
+    n_tokens: int  # all tokens read
+    seconds: float
+
+
+def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | None,
+                name: str = "corpus.ids") -> ScannedCorpus:
+    """Count ``corpus`` and store it as ids in ``workdir / name`` (see the module docstring)."""
+    start = time.perf_counter()
+    files = corpus_files(corpus)
+    raw_path = workdir / "provisional.ids"
+    with open(raw_path, "wb") as raw:
+        if files is not None:
+            words, counts = _encode_files(files, raw)
+        else:
+            words, counts = _encode_token_lists(corpus, raw)
+    n_tokens = int(counts.sum())
+    if n_tokens == 0:
+        raise DataError("the corpus is empty: it holds no tokens")
+    vocab, remap = _choose_vocabulary(words, counts, min_count, max_vocab_size)
+    ids_path = workdir / name
+    _rewrite(raw_path, ids_path, remap)
+    raw_path.unlink()
+    seconds = time.perf_counter() - start
+    logger.info("vocabulary: %d words kept of %d distinct, %d of %d tokens (%.0f tokens/s)",
+                len(vocab), len(counts), vocab.total, n_tokens, n_tokens / max(seconds, 1e-9))
+    return ScannedCorpus(vocab, ids_path, vocab.total, n_tokens, seconds)
+
+
+def _encode_files(files: list[Path], raw: BinaryIO) -> tuple[Callable, np.ndarray]:
+    """Write provisional ids of every file's words to ``raw``. Returns a function
+    from provisional ids to words, and the counts."""
+    table = WordTable()
+    for path in files:
+        for block in read_blocks(path):
+            table.encode(block).tofile(raw)
+    return table.words, table.counts[: table.n_words]
+
+
+def _encode_token_lists(corpus: Iterable[Sequence[str]], raw: BinaryIO) -> tuple[Callable, np.ndarray]:
+    """As :func:`_encode_files` for an iterable of token lists."""
+    ids = _ProvisionalIds()
+    lookup = ids.__getitem__
+    out = array.array("i")
+    counts = np.zeros(0, dtype=np.int64)
+    for n, sentence in enumerate(corpus, start=1):
+        if isinstance(sentence, str) or not all(isinstance(t, str) for t in sentence):
+            raise DataError(f"corpus sentence {n} is not a list of strings: {str(sentence)[:60]!r}")
+        if sentence:
+            out.extend(map(lookup, sentence))
+            out.append(SEPARATOR)
+        if len(out) >= _FLUSH_TOKENS:
+            counts = _flush(out, raw, counts, len(ids))
+    counts = _flush(out, raw, counts, len(ids))
+    words = list(ids)
+    return lambda chosen: [words[i] for i in chosen], counts
+
+
+def _flush(out: array.array, raw: BinaryIO, counts: np.ndarray, n_ids: int) -> np.ndarray:
+    """Write the buffered ids and add them to the counts."""
+    block = np.frombuffer(out, dtype=np.int32)
+    block.tofile(raw)
+    counts = np.concatenate([counts, np.zeros(n_ids - len(counts), dtype=np.int64)])
+    counts += np.bincount(block[block >= 0], minlength=n_ids)
+    del block
+    del out[:]
+    return counts
+
+
+def _choose_vocabulary(words: Callable, counts: np.ndarray, min_count: int,
+                       max_vocab_size: int | None) -> tuple[Vocabulary, np.ndarray]:
+    """Words with count >= min_count, most frequent first, at most max_vocab_size of them."""
+    order = np.argsort(-counts, kind="stable")  # ties keep order of first appearance
+    order = order[counts[order] >= min_count][:max_vocab_size]
+    if len(order) == 0:
+        top = int(np.argmax(counts))
+        raise DataError(f"no word reaches min_count={min_count}: the most frequent, {words([top])[0]!r}, "
+                        f"occurs {counts[top]} times")
+    remap = np.full(len(counts), -2, dtype=np.int32)
+    remap[order] = np.arange(len(order), dtype=np.int32)
+    return Vocabulary(words(order), counts[order]), remap
+
+
+def _rewrite(src: Path, dst: Path, remap: np.ndarray) -> None:
+    """Map provisional ids to final ones, dropping words outside the vocabulary."""
+    table = np.append(remap, np.int32(SEPARATOR))  # index -1 (a line end) maps to -1
+    with open(src, "rb") as fin, open(dst, "wb") as fout:
+        while True:
+            block = np.fromfile(fin, dtype=np.int32, count=_FLUSH_TOKENS)
+            if len(block) == 0:
+                break
+            mapped = table[block]
+            mapped[mapped != -2].tofile(fout)
+
+
+def iter_chunks(ids_path: Path, chunk_tokens: int, start: int = 0) -> Iterator[tuple[int, np.ndarray]]:
+    """``(position, chunk)`` pairs: chunks of about ``chunk_tokens`` ids from token
+    ``start`` on, each ending at a line end when it can (a longer line goes on in
+    the next chunk). Where a chunk begins depends only on where the previous one
+    began, so reading again from any chunk's position gives the same chunks."""
+    with open(ids_path, "rb") as f:
+        position = start
+        while True:
+            f.seek(4 * position)
+            block = np.fromfile(f, dtype=np.int32, count=chunk_tokens)
+            if len(block) == 0:
+                return
+            ends = np.flatnonzero(block == SEPARATOR)
+            cut = ends[-1] + 1 if len(ends) and len(block) == chunk_tokens else len(block)
+            yield position, block[:cut]
+            position += int(cut)

@@ -1,0 +1,124 @@
+"""Where a Word2Vec run stands, and its checkpoints: save, find, check, restore.
+
+A checkpoint is taken at a safe point, with every worker idle between chunks:
+both weight matrices, the vocabulary, the settings, the corpus fingerprint, the
+epoch and the position of the next chunk in the stored corpus, the words done
+(the learning-rate schedule follows from them), the loss tallies of the epoch
+so far and every thread's random state. The corpus itself, as word ids, stays
+in the checkpoint directory until training finishes, so resuming needs no scan.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from wordvec.io.checkpoints import checkpoint_path, list_checkpoints, load_latest, prune_checkpoints, save_checkpoint
+from wordvec.errors import CheckpointError
+
+logger = logging.getLogger("wordvec")
+PREFIX = "word2vec"
+FORMAT = "wordvec.Checkpoint"
+CORPUS_FILE = "corpus.ids"
+
+
+class TrainingInterrupted(KeyboardInterrupt):
+    """Training stopped on SIGINT or SIGTERM at a safe point; the message says how to resume."""
+
+
+@dataclass
+class Progress:
+    """The position of a run: what a checkpoint must hold besides the weights."""
+
+    states: np.ndarray  # uint64 (workers,): every thread's random generator
+    tallies: np.ndarray  # float64 (workers, 2): loss sum and predictions of the current epoch
+    epoch: int = 0
+    position: int = 0  # token offset of the next chunk of the current epoch
+    done: int = 0  # words handed to the kernels over all epochs
+    loss_history: list[float] = field(default_factory=list)
+
+
+def corpus_fingerprint(files: list[Path] | None) -> list | None:
+    """Path, size and modification time of each corpus file (None for an in-memory corpus)."""
+    if files is None:
+        return None
+    return [[str(Path(f).resolve()), os.path.getsize(f), os.stat(f).st_mtime_ns] for f in files]
+
+
+class Checkpointer:
+    """Decides when a checkpoint is due and writes it atomically, keeping the newest two."""
+
+    def __init__(self, directory: Path, every_seconds: float | None, every_words: int | None, meta: dict):
+        self.directory, self.every_seconds, self.every_words = Path(directory), every_seconds, every_words
+        self.meta = meta  # settings, vocabulary and corpus: the same in every checkpoint
+        self._last_time, self._last_words = time.monotonic(), None
+        for stale in self.directory.glob(f".{PREFIX}-*.npz.tmp"):  # left by a process killed mid-write
+            stale.unlink(missing_ok=True)
+
+    def due(self, progress: Progress) -> bool:
+        if self._last_words is None:
+            self._last_words = progress.done
+        if self.every_words is not None and progress.done - self._last_words >= self.every_words:
+            return True
+        return self.every_seconds is not None and time.monotonic() - self._last_time >= self.every_seconds
+
+    def save(self, progress: Progress, vectors_in, vectors_out, counts, finished: bool = False) -> Path:
+        path = checkpoint_path(self.directory, PREFIX, progress.done)
+        arrays = {"vectors_in": vectors_in, "vectors_out": vectors_out, "counts": counts,
+                  "states": progress.states, "tallies": progress.tallies}
+        meta = {**self.meta, "format": FORMAT, "version": 1, "epoch": progress.epoch,
+                "position": progress.position, "done": progress.done,
+                "loss_history": progress.loss_history, "finished": finished}
+        save_checkpoint(path, arrays, meta)
+        prune_checkpoints(self.directory, PREFIX, keep=2)
+        self._last_time, self._last_words = time.monotonic(), progress.done
+        logger.info("checkpoint %s (epoch %d, %d words done)", path, progress.epoch + 1, progress.done)
+        return path
+
+
+def has_checkpoints(directory: str | os.PathLike) -> bool:
+    return bool(list_checkpoints(directory, PREFIX))
+
+
+def load_state(directory: str | os.PathLike) -> tuple[dict, dict, Path]:
+    """The newest readable checkpoint ``(arrays, meta, path)``; damaged ones are named and skipped."""
+    found = load_latest(directory, PREFIX)
+    if found is None:
+        raise CheckpointError(f"no checkpoint in {directory}")
+    arrays, meta, path = found
+    needed = {"vectors_in", "vectors_out", "counts", "states", "tallies"}
+    if meta.get("format") != FORMAT or not needed <= set(arrays):
+        raise CheckpointError(f"{path} is not a wordvec training checkpoint")
+    return arrays, meta, path
+
+
+def check_compatible(path: Path, meta: dict, params: dict, fingerprint: list | None) -> None:
+    """Refuse a checkpoint written with other settings or from another corpus, naming the difference."""
+    saved = meta.get("params", {})
+    for name in sorted(set(saved) | set(params)):
+        if saved.get(name) != params.get(name):
+            raise CheckpointError(f"checkpoint {path} was written with {name}={saved.get(name)!r}, "
+                                  f"this run has {name}={params.get(name)!r}")
+    saved_corpus = meta.get("corpus")
+    if fingerprint is not None and saved_corpus is not None and fingerprint != saved_corpus:
+        was = {f[0]: f[1:] for f in saved_corpus}
+        now = {f[0]: f[1:] for f in fingerprint}
+        changed = sorted(set(was) ^ set(now)) or [f for f in now if now[f] != was[f]]
+        raise CheckpointError(f"checkpoint {path} was written for another corpus: {changed[0]} "
+                              f"{'differs' if changed[0] in was and changed[0] in now else 'is not in both'}")
+
+
+def restore_progress(arrays: dict, meta: dict, workers: int, seed_states: np.ndarray) -> Progress:
+    """The saved position; threads beyond those saved get fresh streams."""
+    states = seed_states.copy()
+    saved = arrays["states"]
+    states[: min(len(saved), workers)] = saved[:workers]
+    tallies = np.zeros((workers, 2))
+    tallies[0] = arrays["tallies"].sum(axis=0)  # the epoch's tally so far, kept whole
+    return Progress(states=states, tallies=tallies, epoch=int(meta["epoch"]), position=int(meta["position"]),
+                    done=int(meta["done"]), loss_history=[float(x) for x in meta["loss_history"]])

@@ -1,0 +1,231 @@
+"""Standard evaluations: analogy accuracy and word-pair similarity correlations.
+
+Both follow gensim's ``evaluate_word_analogies`` and ``evaluate_word_pairs``
+rule for rule (case-insensitive matching where the most frequent casing wins,
+questions with unknown words skipped and counted, the question words excluded
+from the answers), so that the figures agree with gensim's on the same vectors;
+the analogies run as batched matrix products.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from scipy import stats
+
+from wordvec.errors import DataError
+from wordvec.vectors.keyedvectors import KeyedVectors, unitvec
+
+DATASETS = {"analogies": "questions-words.txt", "ws353": "wordsim353.tsv", "simlex999": "simlex999.txt"}
+_BATCH = 1024
+
+
+def dataset_path(name: str) -> Path:
+    """Path of a packaged evaluation set: 'analogies', 'ws353' or 'simlex999'."""
+    if name not in DATASETS:
+        raise ValueError(f"dataset={name!r} must be one of {', '.join(map(repr, DATASETS))}")
+    return Path(str(resources.files("wordvec") / "data" / DATASETS[name]))
+
+
+@dataclass
+class AnalogySection:
+    name: str
+    correct: int = 0
+    incorrect: int = 0
+    skipped: int = 0  # questions with a word outside the restricted vocabulary
+
+    @property
+    def accuracy(self) -> float:
+        answered = self.correct + self.incorrect
+        return self.correct / answered if answered else 0.0
+
+
+@dataclass
+class AnalogyResult:
+    sections: list[AnalogySection] = field(default_factory=list)
+
+    @property
+    def total(self) -> AnalogySection:
+        total = AnalogySection("Total accuracy")
+        for s in self.sections:
+            total.correct, total.incorrect, total.skipped = (
+                total.correct + s.correct, total.incorrect + s.incorrect, total.skipped + s.skipped)
+        return total
+
+    @property
+    def accuracy(self) -> float:
+        return self.total.accuracy
+
+
+@dataclass
+class PairResult:
+    pearson: float
+    spearman: float
+    oov_ratio: float  # percent of pairs skipped for unknown words
+    pairs: int  # pairs used
+
+
+def _ok_vocab(kv: KeyedVectors, restrict_vocab: int | None) -> dict[str, int]:
+    """Upper-cased word -> index over the first ``restrict_vocab`` words; the most frequent casing wins."""
+    return {w.upper(): i for i, w in reversed(list(enumerate(kv.words[:restrict_vocab])))}
+
+
+def analogy(kv: KeyedVectors, path: str | os.PathLike | None = None, restrict_vocab: int = 30000,
+            method: str = "3cosadd") -> AnalogyResult:
+    """Accuracy on analogy questions 'a b c d' (a is to b as c is to d), by section.
+
+    ``path`` defaults to the packaged Google analogy set; ``method`` is
+    '3cosadd' or '3cosmul'. Questions with a word outside the ``restrict_vocab``
+    most frequent words are skipped and counted.
+    """
+    if method not in ("3cosadd", "3cosmul"):
+        raise ValueError(f"method={method!r} must be '3cosadd' or '3cosmul'")
+    ok = _ok_vocab(kv, restrict_vocab)
+    result, questions, owners = AnalogyResult(), [], []
+    path = Path(path) if path is not None else dataset_path("analogies")
+    for lineno, line in enumerate(_read_lines(path), start=1):
+        if line.startswith(": "):
+            result.sections.append(AnalogySection(line[2:].strip()))
+            continue
+        words = line.upper().split()
+        if len(words) != 4:
+            continue  # gensim skips malformed lines too
+        if not result.sections:
+            raise DataError(f"{path}:{lineno}: a question before the first ': section' line")
+        if not all(w in ok for w in words):
+            result.sections[-1].skipped += 1
+            continue
+        questions.append(words)
+        owners.append(result.sections[-1])
+    for section, words, predicted in zip(owners, questions, _predict(kv, questions, ok, restrict_vocab, method)):
+        if predicted == words[3]:
+            section.correct += 1
+        else:
+            section.incorrect += 1
+    return result
+
+
+def _predict(kv, questions, ok, restrict_vocab, method) -> list[str | None]:
+    """gensim's answer to each question: the first of the top five (question words
+    excluded) whose upper case is not a question word.
+
+    Scores come from one matrix product per batch; a question whose leading
+    scores lie within 1e-5 of each other, where the rounding of a matrix-matrix
+    product might order them differently from gensim's matrix-vector product,
+    is scored again exactly as gensim scores it.
+    """
+    if not questions:
+        return []
+    idx = np.array([[ok[w] for w in q[:3]] for q in questions])  # (n, 3): a, b, c
+    unit = kv.unit_vectors
+    answers = []
+    for start in range(0, len(idx), _BATCH):
+        batch = idx[start:start + _BATCH]
+        scores = _cosadd_scores(kv, unit, batch, restrict_vocab) if method == "3cosadd" else \
+            _cosmul_scores(kv, unit, batch)
+        for row, (a, b, c), words in zip(scores, batch, questions[start:start + _BATCH]):
+            best = _leading(row, 5 + 3)
+            if np.any(np.diff(row[best]) > -1e-5):  # a near tie: score as gensim does
+                row = _exact_scores(kv, unit, (a, b, c), restrict_vocab, method)
+                best = _leading(row, 5 + 3)
+            answers.append(_first_answer(kv, best, [b, c, a], set(words[:3]), ok))
+    return answers
+
+
+def _cosadd_scores(kv, unit, batch, restrict_vocab) -> np.ndarray:
+    """cos(w, mean(unit b, unit c, -unit a)) for every word w of the restricted vocabulary."""
+    means = (unit[batch[:, 1]] + unit[batch[:, 2]] + -unit[batch[:, 0]]) / 3  # (n, dim), gensim's order
+    means = np.array([unitvec(m) for m in means])
+    return (means @ kv.vectors[:restrict_vocab].T) / kv.norms[:restrict_vocab]
+
+
+def _cosmul_scores(kv, unit, batch) -> np.ndarray:
+    """s(w, b) s(w, c) / (s(w, a) + 1e-6), s = (1 + cos) / 2, over the whole vocabulary (as gensim)."""
+    def s(rows):
+        return (1 + (unit[rows] @ kv.vectors.T) / kv.norms) / 2
+
+    return s(batch[:, 1]) * s(batch[:, 2]) / (s(batch[:, 0]) + 0.000001)
+
+
+def _exact_scores(kv, unit, question, restrict_vocab, method) -> np.ndarray:
+    """One question's scores computed operation for operation as gensim computes them."""
+    a, b, c = question
+    if method == "3cosadd":
+        mean = np.zeros(kv.vector_size, dtype=kv.vectors.dtype)
+        for weight, row in ((1, b), (1, c), (-1, a)):
+            mean += kv.vectors.dtype.type(weight) * unit[row]
+        mean = unitvec(mean / kv.vectors.dtype.type(3))
+        return np.dot(kv.vectors[:restrict_vocab], mean) / kv.norms[:restrict_vocab]
+    pos = [(1 + np.dot(kv.vectors, unit[row]) / kv.norms) / 2 for row in (b, c)]
+    neg = [(1 + np.dot(kv.vectors, unit[row]) / kv.norms) / 2 for row in (a,)]
+    return np.prod(pos, axis=0) / (np.prod(neg, axis=0) + 0.000001)
+
+
+def _leading(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k highest scores, best first."""
+    k = min(k, len(scores))
+    best = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    return best[np.argsort(-scores[best])]
+
+
+def _first_answer(kv, best, inputs, ignore, ok) -> str | None:
+    predicted = None
+    for i in [i for i in best if i not in inputs][:5]:
+        predicted = kv.words[i].upper()
+        if predicted in ok and predicted not in ignore:
+            break
+    return predicted
+
+
+def word_pairs(kv: KeyedVectors, path: str | os.PathLike, restrict_vocab: int = 300000,
+               delimiter: str = "\t") -> PairResult:
+    """Pearson and Spearman correlation of cosine similarity with human judgements.
+
+    Lines are 'word1<delimiter>word2<delimiter>score'; '#' starts a comment.
+    Pairs with a word outside the vocabulary are skipped; ``oov_ratio`` says
+    how many, in percent.
+    """
+    ok = _ok_vocab(kv, restrict_vocab)
+    gold, model, oov = [], [], 0
+    for line in _read_lines(Path(path)):
+        if not line or line.startswith("#"):
+            continue
+        parts = line.upper().split(delimiter)
+        try:
+            a, b, score = parts
+            score = float(score)
+        except ValueError:
+            continue  # gensim skips malformed lines too
+        if a not in ok or b not in ok:
+            oov += 1
+            continue
+        gold.append(score)
+        model.append(float(np.dot(unitvec(kv.vectors[ok[a]]), unitvec(kv.vectors[ok[b]]))))
+    if not gold:
+        raise DataError(f"{path}: no pair with both words in the vocabulary")
+    return PairResult(pearson=float(stats.pearsonr(gold, model)[0]),
+                      spearman=float(stats.spearmanr(gold, model)[0]),
+                      oov_ratio=100.0 * oov / (len(gold) + oov), pairs=len(gold))
+
+
+def report(kv: KeyedVectors, restrict_vocab: int = 30000) -> dict[str, float]:
+    """The standard figures: analogy accuracy (3CosAdd, top ``restrict_vocab``
+    words), and Spearman on WS353 and SimLex-999."""
+    return {
+        "analogy": analogy(kv, restrict_vocab=restrict_vocab).accuracy,
+        "ws353": word_pairs(kv, dataset_path("ws353")).spearman,
+        "simlex999": word_pairs(kv, dataset_path("simlex999")).spearman,
+    }
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise DataError(f"evaluation file {path} does not exist") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: invalid UTF-8 at byte {exc.start}") from None

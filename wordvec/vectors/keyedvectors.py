@@ -1,0 +1,250 @@
+"""Trained vectors with their vocabulary: lookups, similarities, analogies, save and load.
+
+Queries are matrix products over unit vectors computed once and cached; many
+queries at once go as one product. Scores follow gensim's definitions so that
+results agree with it: cosine similarity, 3CosAdd (``most_similar``) and
+3CosMul (``most_similar_cosmul``, Levy and Goldberg 2014).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from scipy.linalg import get_blas_funcs
+
+from wordvec.io import formats
+from wordvec.io.native import StorageError, load_arrays, save_arrays
+
+_FORMAT = "wordvec.KeyedVectors"
+(_DNRM2,) = get_blas_funcs(("nrm2",), (np.zeros(1),))
+_READABLE = (_FORMAT, "wordvec.Word2Vec")
+
+
+class UnknownWordError(KeyError):
+    """A word that is not in the vocabulary; the message names it and a close spelling."""
+
+    def __init__(self, word: str, suggestion: str | None = None):
+        self.word, self.suggestion = word, suggestion
+        hint = f"; did you mean {suggestion!r}?" if suggestion else ""
+        super().__init__(f"word {word!r} is not in the vocabulary{hint}")
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+class KeyedVectors:
+    """Word vectors: ``kv[word]``, ``word in kv``, ``len(kv)``, ``kv.index(word)``.
+
+    Parameters
+    ----------
+    words : sequence of str, row i of ``vectors`` is ``words[i]`` (most frequent first)
+    vectors : ndarray of shape (n_words, dim)
+    """
+
+    def __init__(self, words: Sequence[str], vectors: np.ndarray):
+        vectors = np.asarray(vectors)
+        if vectors.ndim != 2 or len(words) != vectors.shape[0]:
+            raise ValueError(f"{len(words)} words but vectors of shape {vectors.shape}")
+        self.words = list(words)
+        self.vectors = vectors
+        self._index = {w: i for i, w in enumerate(self.words)}
+        if len(self._index) != len(self.words):
+            duplicate = next(w for i, w in enumerate(self.words) if self._index[w] != i)
+            raise ValueError(f"word {duplicate!r} occurs twice in the vocabulary")
+        self._unit: np.ndarray | None = None  # caches; the vectors are not to be modified in place
+        self._norms: np.ndarray | None = None
+
+    # lookups
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._index
+
+    def __iter__(self):
+        return iter(self.words)
+
+    def index(self, word: str) -> int:
+        try:
+            return self._index[word]
+        except (KeyError, TypeError):
+            raise UnknownWordError(word, self._close_spelling(word)) from None
+
+    def __getitem__(self, word: str) -> np.ndarray:
+        return self.vectors[self.index(word)]
+
+    @property
+    def vector_size(self) -> int:
+        return self.vectors.shape[1]
+
+    @property
+    def norms(self) -> np.ndarray:
+        """Euclidean length of every row, computed once (as gensim computes it)."""
+        if self._norms is None:
+            self._norms = np.linalg.norm(self.vectors, axis=1)
+        return self._norms
+
+    @property
+    def unit_vectors(self) -> np.ndarray:
+        """Rows scaled to length 1 (zero rows stay zero), computed once."""
+        if self._unit is None:
+            norms = self.norms[:, None]
+            self._unit = (self.vectors / np.where(norms > 0, norms, 1)).astype(self.vectors.dtype)
+        return self._unit
+
+    def _close_spelling(self, word: object) -> str | None:
+        """A vocabulary word spelled like ``word``, looked for among words of similar
+        length and the same first letter only, so that a miss stays cheap."""
+        if not isinstance(word, str) or not word:
+            return None
+        lower = word.lower()
+        candidates = [w for w in self.words[:200000]
+                      if w[:1].lower() == lower[:1] and abs(len(w) - len(word)) <= 2]
+        found = difflib.get_close_matches(word, candidates, n=1, cutoff=0.75)
+        return found[0] if found else None
+
+    # similarity queries
+
+    def similarity(self, a: str, b: str) -> float:
+        """Cosine similarity of two words."""
+        return float(np.dot(unitvec(self[a]), unitvec(self[b])))
+
+    def most_similar(self, positive: str | Iterable = (), negative: str | Iterable = (), topn: int = 10,
+                     restrict_vocab: int | None = None) -> list[tuple[str, float]]:
+        """Words closest to mean(unit(positive)) - mean(unit(negative)) (3CosAdd).
+
+        ``positive`` and ``negative`` hold words or vectors; the query words
+        themselves are left out of the result. Scores are cosine similarities.
+        """
+        query, exclude = self._query_vector(positive, negative)
+        return self._top(query[None, :], [exclude], topn, restrict_vocab)[0]
+
+    def most_similar_cosmul(self, positive: str | Iterable = (), negative: str | Iterable = (),
+                            topn: int = 10, restrict_vocab: int | None = None) -> list[tuple[str, float]]:
+        """3CosMul: argmax prod_p s(w, p) / (prod_n s(w, n) + 1e-6), s = (1 + cos) / 2."""
+        positive, negative = _as_list(positive), _as_list(negative)
+        pos = [self._unit_of(x) for x in positive]
+        neg = [self._unit_of(x) for x in negative]
+        unit = self.unit_vectors[:restrict_vocab]
+        scores = np.prod([(1 + unit @ p) / 2 for p in pos], axis=0)
+        scores = scores / (np.prod([(1 + unit @ n) / 2 for n in neg], axis=0) + 1e-6)
+        exclude = {self.index(x) for x in positive + negative if isinstance(x, str)}
+        return self._best(scores, exclude, topn)
+
+    def similar_by_vector(self, vector: np.ndarray, topn: int = 10,
+                          restrict_vocab: int | None = None) -> list[tuple[str, float]] | list[list]:
+        """Words closest to a vector, or, for an array of shape (n, dim), to each row."""
+        vectors = np.asarray(vector, dtype=self.vectors.dtype)
+        batch = vectors.reshape(-1, self.vector_size)
+        norms = np.linalg.norm(batch, axis=1, keepdims=True)
+        results = self._top(batch / np.where(norms > 0, norms, 1), [set()] * len(batch), topn, restrict_vocab)
+        return results if vectors.ndim == 2 else results[0]
+
+    def doesnt_match(self, words: Sequence[str]) -> str:
+        """The word farthest from the mean of the others' unit vectors."""
+        words = [w for w in words]
+        if not words:
+            raise ValueError("doesnt_match needs at least one word")
+        unit = self.unit_vectors[[self.index(w) for w in words]]
+        mean = unit.mean(axis=0)
+        return words[int(np.argmin(unit @ (mean / np.linalg.norm(mean))))]
+
+    def analogy(self, a: str, b: str, c: str, method: str = "3cosadd", topn: int = 1,
+                restrict_vocab: int | None = None) -> list[tuple[str, float]]:
+        """a is to b as c is to ?: the words w maximising 3CosAdd cos(w, b - a + c) or 3CosMul."""
+        if method == "3cosadd":
+            return self.most_similar([b, c], [a], topn=topn, restrict_vocab=restrict_vocab)
+        if method == "3cosmul":
+            return self.most_similar_cosmul([b, c], [a], topn=topn, restrict_vocab=restrict_vocab)
+        raise ValueError(f"method={method!r} must be '3cosadd' or '3cosmul'")
+
+    # files
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Save in wordvec's native format (.npz of the vectors, JSON words; no pickle)."""
+        save_arrays(path, {"vectors": self.vectors}, {"format": _FORMAT, "version": 1, "words": self.words})
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, mmap: bool = False) -> KeyedVectors:
+        """Load the native format (saved vectors, or the vectors of a saved Word2Vec model);
+        ``mmap=True`` maps the vectors read-only instead of reading them."""
+        arrays, meta = load_arrays(path, mmap=mmap)
+        saved = meta.get("format")
+        return cls._from_saved(path, arrays, meta, saved if saved in _READABLE else _FORMAT)
+
+    @classmethod
+    def _from_saved(cls, path, arrays: dict, meta: dict, expected: str) -> KeyedVectors:
+        if meta.get("format") != expected or "vectors" not in arrays or not isinstance(meta.get("words"), list):
+            raise StorageError(f"{path} is not a {expected} file")
+        try:
+            return cls(meta["words"], arrays["vectors"])
+        except ValueError as exc:
+            raise StorageError(f"{path}: {exc}") from None
+
+    def save_word2vec_format(self, path: str | os.PathLike, binary: bool = False) -> None:
+        """Write the word2vec text or binary format (read by gensim, word2vec.c, fastText)."""
+        formats.write_word2vec(path, self.words, self.vectors, binary=binary)
+
+    @classmethod
+    def load_word2vec_format(cls, path: str | os.PathLike, binary: bool = False, limit: int | None = None,
+                             encoding_errors: str = "strict") -> KeyedVectors:
+        """Read the word2vec text or binary format; ``limit`` keeps the first words only."""
+        return cls(*formats.read_word2vec(path, binary=binary, limit=limit, encoding_errors=encoding_errors))
+
+    # helpers
+
+    def _unit_of(self, item) -> np.ndarray:
+        if isinstance(item, str):
+            return self.unit_vectors[self.index(item)]
+        vector = np.asarray(item, dtype=self.vectors.dtype)
+        if vector.shape != (self.vector_size,):
+            raise ValueError(f"a query vector must have shape ({self.vector_size},), got {vector.shape}")
+        return vector / (np.linalg.norm(vector) or 1)
+
+    def _query_vector(self, positive, negative) -> tuple[np.ndarray, set[int]]:
+        """mean of +unit(p) and -unit(n), then normalised (gensim's get_mean_vector)."""
+        positive, negative = _as_list(positive), _as_list(negative)
+        if not positive and not negative:
+            raise ValueError("give at least one positive or negative word")
+        terms = [self._unit_of(x) for x in positive] + [-self._unit_of(x) for x in negative]
+        mean = unitvec(np.sum(terms, axis=0, dtype=self.vectors.dtype) / len(terms))
+        exclude = {self.index(x) for x in positive + negative if isinstance(x, str)}
+        return mean.astype(self.vectors.dtype), exclude
+
+    def _top(self, queries: np.ndarray, excludes: list[set[int]], topn: int,
+             restrict_vocab: int | None) -> list[list[tuple[str, float]]]:
+        """Best matches for each unit-length row of ``queries`` (one matrix product per 1,000)."""
+        vectors, norms = self.vectors[:restrict_vocab], self.norms[:restrict_vocab]
+        norms = np.where(norms > 0, norms, 1)  # a zero vector scores 0, not NaN
+        results = []
+        for start in range(0, len(queries), 1000):
+            scores = (queries[start:start + 1000] @ vectors.T) / norms  # (batch, n_words)
+            for row, exclude in zip(scores, excludes[start:start + 1000]):
+                results.append(self._best(row, exclude, topn))
+        return results
+
+    def _best(self, scores: np.ndarray, exclude: set[int], topn: int) -> list[tuple[str, float]]:
+        k = min(len(scores), topn + len(exclude))
+        best = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        best = best[np.argsort(-scores[best], kind="stable")]
+        return [(self.words[i], float(scores[i])) for i in best if i not in exclude][:topn]
+
+
+def unitvec(vector: np.ndarray) -> np.ndarray:
+    """``vector`` scaled to length 1 exactly as gensim scales it (norm and scaling in
+    float64 BLAS, the result cast back), so that scores agree bit for bit."""
+    as_double = np.asarray(vector, dtype=np.float64)
+    length = float(_DNRM2(as_double))
+    if length <= 0:
+        return vector
+    return (as_double * (1.0 / length)).astype(vector.dtype)
+
+
+def _as_list(items) -> list:
+    if isinstance(items, (str, np.ndarray)):
+        return [items]
+    return list(items)
