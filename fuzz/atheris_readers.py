@@ -21,9 +21,10 @@ from pathlib import Path
 
 import atheris
 
-ENGINE = ["wordvec.engine", "wordvec.engine.cpu.alias", "wordvec.engine.huffman", "wordvec.engine.cpu.output",
-          "wordvec.engine.cpu.mathfn", "wordvec.experiments.sst.minibatch", "wordvec.engine.cpu.rng", "wordvec.text.tokenize",
-          "wordvec.engine.cpu.kernel", "wordvec.engine.cpu.vecops"]  # numba compiles these: leave their bytecode alone
+ENGINE = ["wordvec.engine", "wordvec.engine.contract", "wordvec.engine.tables", "wordvec.engine.cpu",
+          "wordvec.engine.cpu.kernel", "wordvec.engine.cpu.output", "wordvec.engine.cpu.sampling",
+          "wordvec.engine.cpu.mathfn", "wordvec.engine.cpu.rng", "wordvec.engine.cpu.vecops",
+          "wordvec.experiments.sst.minibatch", "wordvec.text.tokenize"]  # numba compiles these: leave their bytecode alone
 with atheris.instrument_imports(include=["wordvec"], exclude=ENGINE):
     from wordvec import KeyedVectors
     from wordvec.errors import DataError

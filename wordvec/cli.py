@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from wordvec import params
 from wordvec.errors import WordvecError
 
 logger = logging.getLogger("wordvec")
@@ -122,46 +123,22 @@ def load_vectors(path: str):
 
 def _add_train(subparsers) -> None:
     p = subparsers.add_parser("train", help="train vectors on a corpus",
-                              formatter_class=argparse.ArgumentDefaultsHelpFormatter,
                               description="Train word2vec on CORPUS (a text file, .gz/.bz2/.xz, or a directory) "
                               "and save the model (.npz) or its vectors (.bin, .txt, .vec: word2vec format). "
                               "The options are those of wordvec.Word2Vec.")
     p.add_argument("corpus")
     p.add_argument("-o", "--output", required=True, metavar="MODEL")
-    p.add_argument("--vector-size", type=_positive_int, default=100)
-    p.add_argument("--window", type=_positive_int, default=5)
-    p.add_argument("--min-count", type=_positive_int, default=5)
-    p.add_argument("--max-vocab-size", type=_positive_int, default=None)
-    p.add_argument("--sample", type=float, default=1e-3)
-    p.add_argument("--arch", choices=["skipgram", "cbow"], default="skipgram")
-    p.add_argument("--loss", choices=["negative", "hierarchical"], default="negative")
-    p.add_argument("--negative", type=int, default=5)
-    p.add_argument("--ns-exponent", type=float, default=0.75)
-    p.add_argument("--alpha", type=_positive_float, default=None)
-    p.add_argument("--min-alpha", type=float, default=1e-4)
-    p.add_argument("--epochs", type=_positive_int, default=5)
-    p.add_argument("--workers", type=_positive_int, default=None)
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--update", choices=["window", "pair"], default="window")
-    p.add_argument("--no-shrink-windows", dest="shrink_windows", action="store_false")
-    p.add_argument("--cbow-mean-gradient", action="store_true")
-    p.add_argument("--no-progress", dest="progress", action="store_false")
-    p.add_argument("--checkpoint-dir", metavar="DIR", help="write checkpoints (and keep the corpus ids) here")
-    p.add_argument("--checkpoint-every", type=_positive_float, default=600.0, metavar="SECONDS",
-                   help="seconds between checkpoints (default: %(default)s)")
-    p.add_argument("--checkpoint-words", type=_positive_int, default=None, metavar="N",
-                   help="also checkpoint every N words")
+    params.add_cli_flags(p)
     p.add_argument("--resume", action="store_true", help="continue from the newest checkpoint in --checkpoint-dir")
     p.set_defaults(run=run_train)
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from wordvec.training.word2vec import _PARAMS, Word2Vec
+    from wordvec.training.word2vec import Word2Vec
 
     if args.resume and not args.checkpoint_dir:
         raise WordvecError("--resume needs --checkpoint-dir")
-    model = Word2Vec(**{name: getattr(args, name) for name in _PARAMS}, checkpoint_dir=args.checkpoint_dir,
-                     checkpoint_every=args.checkpoint_every, checkpoint_words=args.checkpoint_words)
+    model = Word2Vec(**{name: getattr(args, name) for name, p in params.PARAMS.items() if p.flag})
     model.fit(args.corpus, resume=args.resume)
     _save_model(model, args.output)
     print(f"trained {len(model.wv)} words, loss per epoch {', '.join(f'{x:.4f}' for x in model.loss_history_)}; "

@@ -1,125 +1,116 @@
-"""The training kernel against the reference maths: same vectors, same draws, same steps."""
+"""The CPU kernel against the reference trainer: same draws, same steps, same vectors."""
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from wordvec.engine.cpu.alias import build_alias
-from wordvec.engine.huffman import build_huffman
-from wordvec.engine.cpu.rng import new_state
-from wordvec.engine.cpu.kernel import (
+from wordvec.engine.contract import (
     ARCH_CBOW,
     ARCH_SKIPGRAM,
     LOSS_HIERARCHICAL,
     LOSS_NEGATIVE,
-    draw_negatives,
-    train_chunk,
+    Settings,
+    Weights,
+    identity_bags,
 )
-from wordvec.reference import (
-    hierarchical_softmax_loss_and_gradient,
-    neg_sampling_loss_and_gradient,
-)
+from wordvec.engine.cpu.kernel import train_chunk
+from wordvec.engine.cpu.rng import new_state
+from wordvec.engine.cpu.sampling import draw_negatives
+from wordvec.engine.tables import build_alias, build_tables
+from wordvec.reference.trainer import ReferenceTrainer
 
 COUNTS = np.array([9, 7, 5, 3, 2, 1])
-SENTENCE = [0, 3, 1, 0, 5, 2, 4]
-WINDOW, K, ALPHA = 2, 4, 0.05
+LINES = [[0, 3, 1, 0, 5, 2, 4], [2, 2, 1], [4], [1, 0, 3, 3, 5, 0, 2, 1, 4]]
 MODES = {  # name: (arch, per_window, cbow_mean_gradient)
     "skipgram-window": (ARCH_SKIPGRAM, True, False),
     "skipgram-pair": (ARCH_SKIPGRAM, False, False),
     "cbow-word2vec": (ARCH_CBOW, True, False),
     "cbow-mean-gradient": (ARCH_CBOW, True, True),
 }
+SCHEDULES = {  # name: (keep probabilities, shrink_windows, alpha_start, alpha_end)
+    "fixed": (np.ones(6), False, 0.05, 0.05),
+    "subsampled-shrinking-decaying": (np.array([0.3, 0.6, 1.0, 0.8, 1.0, 0.5]), True, 0.05, 0.01),
+}
 
 
-class ReferenceTrainer:
-    """The kernel's algorithm written with the float64 reference losses."""
-
-    def __init__(self, loss_kind, vectors_in, vectors_out, state, noise):
-        self.loss_kind, self.V, self.U = loss_kind, vectors_in.astype(np.float64), vectors_out.astype(np.float64)
-        self.state, self.noise = state, noise
-        self.codes, self.points, self.lengths = build_huffman(COUNTS)
-
-    def pair_loss(self, h, target):
-        if self.loss_kind == LOSS_HIERARCHICAL:
-            L = self.lengths[target]
-            return hierarchical_softmax_loss_and_gradient(
-                h, target, self.U, [c[:L] for c in self.codes], [p[:L] for p in self.points])
-        return neg_sampling_loss_and_gradient(h, target, self.U, self.negatives)
-
-    def step(self, hidden, target):
-        """One gradient step of sum_i J(hidden_i, target); returns (loss, dJ/dh_i)."""
-        if self.loss_kind == LOSS_NEGATIVE:
-            buf = np.empty(K, dtype=np.int64)
-            k = draw_negatives(target, K, *self.noise, self.state, 0, buf)
-            self.negatives = buf[:k]
-        results = [self.pair_loss(h, target) for h in hidden]
-        self.U -= ALPHA * sum(r[2] for r in results)
-        return sum(r[0] for r in results), [r[1] for r in results]
-
-    def train(self, sentence, arch, per_window, mean_gradient):
-        total = 0.0
-        for pos, center in enumerate(sentence):
-            context = [sentence[j] for j in range(max(0, pos - WINDOW), min(len(sentence), pos + WINDOW + 1))
-                       if j != pos]
-            if arch == ARCH_CBOW:
-                loss, (g,) = self.step([self.V[context].mean(axis=0)], center)
-                for c in context:
-                    self.V[c] -= ALPHA * g / (len(context) if mean_gradient else 1)
-            else:
-                batches = [context] if per_window else [[c] for c in context]
-                for batch in batches:
-                    loss, grads = self.step([self.V[c].copy() for c in batch], center)
-                    for c, g in zip(batch, grads):
-                        self.V[c] -= ALPHA * g
-                    total += loss
-                continue
-            total += loss
-        return total
+def chunk_of(lines):
+    return np.array([w for line in lines for w in line + [-1]], dtype=np.int32)
 
 
+@pytest.mark.parametrize("schedule", list(SCHEDULES))
 @pytest.mark.parametrize("loss_kind", [LOSS_NEGATIVE, LOSS_HIERARCHICAL])
 @pytest.mark.parametrize("mode", list(MODES))
-def test_kernel_steps_equal_reference_steps(mode, loss_kind):
+def test_kernel_steps_equal_reference_steps(mode, loss_kind, schedule):
     arch, per_window, mean_gradient = MODES[mode]
+    keep, shrink, alpha_start, alpha_end = SCHEDULES[schedule]
     rng = np.random.default_rng(0)
     n, dim = len(COUNTS), 8
     V = rng.normal(scale=0.5, size=(n, dim)).astype(np.float32)
     U = rng.normal(scale=0.5, size=(n - 1 if loss_kind == LOSS_HIERARCHICAL else n, dim)).astype(np.float32)
-    noise = build_alias(COUNTS ** 0.75)
-    codes, points, lengths = build_huffman(COUNTS)
-    reference = ReferenceTrainer(loss_kind, V, U, new_state(5), noise)
-    expected_loss = reference.train(SENTENCE, arch, per_window, mean_gradient)
+    tables = build_tables(COUNTS, keep, 0.75, hierarchical=loss_kind == LOSS_HIERARCHICAL)
+    settings = Settings(arch, loss_kind, per_window, 2, shrink, 4, mean_gradient)
+    reference = ReferenceTrainer(V, U, tables, settings, new_state(5))
+    expected = reference.train_chunk(chunk_of(LINES), alpha_start, alpha_end)
 
-    chunk = np.array(SENTENCE + [-1], dtype=np.int32)
-    loss, predictions, words = train_chunk(
-        chunk, arch, loss_kind, per_window, WINDOW, False, np.ones(n), V, U, ALPHA, ALPHA, K, *noise,
-        codes, points, lengths, mean_gradient, new_state(5), 0)
-    assert words == len(SENTENCE)
-    assert predictions == (len(SENTENCE) if arch == ARCH_CBOW else 2 * 2 + 2 * 3 + 3 * 4)
-    assert_allclose(loss, expected_loss, rtol=1e-5)
+    loss, predictions, words = train_chunk(chunk_of(LINES), Weights(V, U, *identity_bags(n)), tables, settings,
+                                           alpha_start, alpha_end, new_state(5), 0)
+    assert words == expected[2] == sum(map(len, LINES))
+    assert predictions == expected[1] > 0
+    assert_allclose(loss, expected[0], rtol=1e-5)
     assert_allclose(V, reference.V, rtol=1e-5, atol=1e-5 * np.abs(reference.V).max())
     assert_allclose(U, reference.U, rtol=1e-5, atol=1e-5 * np.abs(reference.U).max())
+
+
+def test_the_subsampled_schedule_drops_words_and_shrinks_windows():
+    """The second schedule really exercises what it claims: fewer predictions than without it."""
+    tables = build_tables(COUNTS, SCHEDULES["subsampled-shrinking-decaying"][0], 0.75, hierarchical=False)
+    full = build_tables(COUNTS, np.ones(6), 0.75, hierarchical=False)
+    counts = []
+    for t, shrink in ((full, False), (tables, True)):
+        weights = Weights(np.zeros((6, 4), np.float32), np.zeros((6, 4), np.float32), *identity_bags(6))
+        counts.append(train_chunk(chunk_of(LINES), weights, t, Settings(ARCH_SKIPGRAM, LOSS_NEGATIVE, True, 2, shrink,
+                                                                          2, False), 0.1, 0.1, new_state(3), 0)[1])
+    assert counts[1] < counts[0]
+
+
+def test_a_bag_of_rows_is_averaged_and_each_row_gets_the_gradient():
+    """Word 0's input vector is the mean of rows 0 and 2: the same step as one row holding that mean."""
+    settings = Settings(ARCH_SKIPGRAM, LOSS_NEGATIVE, True, 1, False, 2, False)
+    tables = build_tables(np.array([5, 4]), np.ones(2), 0.75, hierarchical=False)
+    rng = np.random.default_rng(1)
+    rows = rng.normal(size=(3, 4)).astype(np.float32)
+    U = rng.normal(size=(2, 4)).astype(np.float32)
+    bag = Weights(rows.copy(), U.copy(), np.array([0, 2, 3]), np.array([0, 2, 1]))
+    single = Weights(np.stack([(rows[0] + rows[2]) / 2, rows[1]]), U.copy(), *identity_bags(2))
+    chunk = np.array([0, 1, -1], dtype=np.int32)
+    a = train_chunk(chunk, bag, tables, settings, 0.1, 0.1, new_state(2), 0)
+    b = train_chunk(chunk, single, tables, settings, 0.1, 0.1, new_state(2), 0)
+    assert_allclose(a[0], b[0], rtol=1e-6)
+    assert_allclose(bag.vectors_out, single.vectors_out, rtol=1e-5, atol=1e-7)
+    step = single.vectors_in[0] - (rows[0] + rows[2]) / 2  # the update of word 0's vector
+    assert_allclose(bag.vectors_in[0] - rows[0], step, rtol=1e-4, atol=1e-7)
+    assert_allclose(bag.vectors_in[2] - rows[2], step, rtol=1e-4, atol=1e-7)
 
 
 def test_windows_do_not_cross_line_ends_and_subsampling_drops_words():
     n, dim = 4, 3
     V = np.ones((n, dim), dtype=np.float32)
     U = np.zeros((n, dim), dtype=np.float32)
-    noise = build_alias(np.ones(n))
-    codes, points, lengths = build_huffman(np.array([4, 3, 2, 1]))
+    settings = Settings(ARCH_SKIPGRAM, LOSS_NEGATIVE, True, 5, False, 2, False)
     chunk = np.array([0, -1, 1, -1, 2, 3, -1], dtype=np.int32)  # two one-word lines, then a pair
-    _, predictions, words = train_chunk(chunk, ARCH_SKIPGRAM, LOSS_NEGATIVE, True, 5, False, np.ones(n), V, U,
-                                        0.1, 0.1, 2, *noise, codes, points, lengths, False, new_state(0), 0)
+    weights = Weights(V, U, *identity_bags(n))
+    _, predictions, words = train_chunk(chunk, weights, build_tables(np.array([4, 3, 2, 1]), np.ones(n), 0.75, False),
+                                        settings, 0.1, 0.1, new_state(0), 0)
     assert words == 4 and predictions == 2  # only 2 <-> 3 share a line
     assert np.all(V[:2] == 1.0)  # the lone words were never trained
     keep = np.array([1.0, 1.0, 0.0, 1.0])  # word 2 is always dropped
-    _, predictions, _ = train_chunk(chunk, ARCH_SKIPGRAM, LOSS_NEGATIVE, True, 5, False, keep, V, U,
-                                    0.1, 0.1, 2, *noise, codes, points, lengths, False, new_state(0), 0)
+    _, predictions, _ = train_chunk(chunk, weights, build_tables(np.array([4, 3, 2, 1]), keep, 0.75, False),
+                                    settings, 0.1, 0.1, new_state(0), 0)
     assert predictions == 0
 
 
 def test_negatives_skip_the_target():
-    noise = build_alias(np.array([1.0, 1.0]))
+    prob, alias = build_alias(np.array([1.0, 1.0]))
     buf = np.empty(1000, dtype=np.int64)
-    k = draw_negatives(0, 1000, *noise, new_state(1), 0, buf)
+    k = draw_negatives(0, 1000, prob, alias, new_state(1), 0, buf, 0)
     assert 400 < k < 600 and np.all(buf[:k] == 1)

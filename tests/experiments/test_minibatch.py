@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from wordvec.engine.cpu.alias import build_alias
+from wordvec.engine.tables import build_alias
 from wordvec.experiments.sst.minibatch import (
     neg_sampling_pair,
     sample_minibatch,

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from wordvec.reference.gradcheck import GradcheckError, gradcheck
+from wordvec.errors import GradcheckError
+from wordvec.reference.gradcheck import gradcheck
 
 
 def test_accepts_a_correct_gradient():

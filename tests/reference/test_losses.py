@@ -90,7 +90,7 @@ def test_negative_equal_to_outside_word_is_not_special():
 
 @pytest.mark.parametrize("dim", DIMS)
 def test_hierarchical_softmax_passes_gradcheck(dim):
-    from wordvec.engine.huffman import build_huffman
+    from wordvec.engine.tables import build_huffman
     from wordvec.reference import hierarchical_softmax_loss_and_gradient as hs
 
     codes, points, lengths = build_huffman(np.array([9, 7, 5, 3, 2, 1]))
@@ -105,7 +105,7 @@ def test_hierarchical_softmax_passes_gradcheck(dim):
 
 def test_hierarchical_softmax_probabilities_sum_to_one():
     """The leaves' probabilities prod_l sigma((1 - 2 d_l) u_l . v) form a distribution."""
-    from wordvec.engine.huffman import build_huffman
+    from wordvec.engine.tables import build_huffman
     from wordvec.reference import hierarchical_softmax_loss_and_gradient as hs
 
     codes, points, lengths = build_huffman(np.array([9, 7, 5, 3, 2, 1]))

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from wordvec import KeyedVectors
-from wordvec.vectors.keyedvectors import UnknownWordError
+from wordvec.errors import UnknownWordError
 
 
 

@@ -1,6 +1,48 @@
-"""Layer 2: compiled numba kernels.
+"""Layer 2: the fast engine. The kernel contract (``contract``), the sampling tables
+(``tables``), and one backend per kind of device, each behind :class:`Backend`:
 
-Kernels take plain arrays and scalars, update arrays in place and return plain
-numbers; random state is a uint64 array passed in. The Python code around them
-validates input, owns the loops, schedules, progress and I/O.
+* ``engine.cpu``: numba kernels on host threads (Hogwild);
+* ``engine.cuda`` (to come): numba-cuda kernels, the same contract.
+
+Kernels take plain arrays and the contract's NamedTuples, update the weights in
+place and return plain numbers; random state is a uint64 array passed in. The
+Python code around them (``wordvec.training``) validates input and owns the
+loop, schedule, progress and I/O.
 """
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from wordvec.engine.contract import ChunkResult, Settings, Tables, Weights
+from wordvec.errors import ParameterError
+
+
+class Backend(Protocol):
+    """Trains chunks of word ids on one device, on weights it was opened with.
+
+    ``train_chunk`` may be called from several threads at once, each with its
+    own ``stream`` (an index into the random states); ``host_weights`` returns
+    the weights as host arrays (for checkpoints and the finished model).
+    """
+
+    name: str
+
+    def train_chunk(self, chunk: np.ndarray, alpha_start: float, alpha_end: float,
+                    stream: int) -> ChunkResult: ...
+
+    def host_weights(self) -> Weights: ...
+
+
+def open_backend(device: str, weights: Weights, tables: Tables, settings: Settings,
+                 states: np.ndarray) -> Backend:
+    """The backend for ``device``; ``states`` (uint64, one per stream) are the random generators."""
+    if device == "cpu":
+        from wordvec.engine.cpu import CpuBackend
+
+        return CpuBackend(weights, tables, settings, states)
+    if device == "cuda":
+        raise ParameterError("device='cuda' is not available in this version of wordvec yet; use device='cpu'")
+    raise ParameterError(f"device={device!r} must be one of 'cpu', 'cuda'")

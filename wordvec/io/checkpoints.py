@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from wordvec.errors import CheckpointError
-from wordvec.io.native import StorageError, load_arrays, save_arrays
+from wordvec.errors import CheckpointError, StorageError
+from wordvec.io.native import load_arrays, save_arrays
 
 logger = logging.getLogger("wordvec")
 

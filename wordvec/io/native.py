@@ -16,13 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from wordvec.errors import DataError
+from wordvec.errors import StorageError
 
 META = "__meta__"
-
-
-class StorageError(DataError):
-    """The file is missing, damaged or not of the expected kind; the message names it."""
 
 
 def save_arrays(path: str | os.PathLike, arrays: dict[str, np.ndarray], meta: dict) -> None:

@@ -6,9 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-
-class GradcheckError(AssertionError):
-    """An analytic gradient disagrees with the numerical one."""
+from wordvec.errors import GradcheckError
 
 
 def gradcheck(

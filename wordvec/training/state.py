@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,10 +26,6 @@ logger = logging.getLogger("wordvec")
 PREFIX = "word2vec"
 FORMAT = "wordvec.Checkpoint"
 CORPUS_FILE = "corpus.ids"
-
-
-class TrainingInterrupted(KeyboardInterrupt):
-    """Training stopped on SIGINT or SIGTERM at a safe point; the message says how to resume."""
 
 
 @dataclass
@@ -53,9 +50,11 @@ def corpus_fingerprint(files: list[Path] | None) -> list | None:
 class Checkpointer:
     """Decides when a checkpoint is due and writes it atomically, keeping the newest two."""
 
-    def __init__(self, directory: Path, every_seconds: float | None, every_words: int | None, meta: dict):
+    def __init__(self, directory: Path, every_seconds: float | None, every_words: int | None, meta: dict,
+                 arrays: Callable[[], dict]):
         self.directory, self.every_seconds, self.every_words = Path(directory), every_seconds, every_words
         self.meta = meta  # settings, vocabulary and corpus: the same in every checkpoint
+        self.arrays = arrays  # the weights and counts as they are now
         self._last_time, self._last_words = time.monotonic(), None
         for stale in self.directory.glob(f".{PREFIX}-*.npz.tmp"):  # left by a process killed mid-write
             stale.unlink(missing_ok=True)
@@ -67,10 +66,9 @@ class Checkpointer:
             return True
         return self.every_seconds is not None and time.monotonic() - self._last_time >= self.every_seconds
 
-    def save(self, progress: Progress, vectors_in, vectors_out, counts, finished: bool = False) -> Path:
+    def save(self, progress: Progress, finished: bool = False) -> Path:
         path = checkpoint_path(self.directory, PREFIX, progress.done)
-        arrays = {"vectors_in": vectors_in, "vectors_out": vectors_out, "counts": counts,
-                  "states": progress.states, "tallies": progress.tallies}
+        arrays = {**self.arrays(), "states": progress.states, "tallies": progress.tallies}
         meta = {**self.meta, "format": FORMAT, "version": 1, "epoch": progress.epoch,
                 "position": progress.position, "done": progress.done,
                 "loss_history": progress.loss_history, "finished": finished}

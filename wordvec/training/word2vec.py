@@ -1,37 +1,42 @@
 """``Word2Vec``: the estimator that learns word vectors from a corpus.
 
-The constructor only stores its arguments; ``fit`` validates them all, scans
-the vocabulary, builds the sampling tables, trains with the compiled kernels
-and returns ``self``. Learned state: ``wv``, ``vocab_``, ``loss_history_``,
-``words_per_second_``, ``vectors_out_``.
+The constructor only stores its arguments (their table is ``wordvec.params``);
+``fit`` validates them all, scans the vocabulary, builds the sampling tables,
+opens a backend for ``device`` and an executor, runs the epoch loop and
+returns ``self``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import math
-import numbers
 import os
-import signal
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from wordvec.text.corpus import corpus_files
-from wordvec.engine.cpu.alias import build_alias
-from wordvec.engine.huffman import build_huffman
+from wordvec import params as table
+from wordvec.engine import open_backend
+from wordvec.engine.contract import (
+    ARCH_CBOW,
+    ARCH_SKIPGRAM,
+    LOSS_HIERARCHICAL,
+    LOSS_NEGATIVE,
+    Settings,
+    Weights,
+    identity_bags,
+)
 from wordvec.engine.cpu.rng import new_state
-from wordvec.errors import CheckpointError
-from wordvec.engine.cpu.kernel import ARCH_CBOW, ARCH_SKIPGRAM, LOSS_HIERARCHICAL, LOSS_NEGATIVE
-from wordvec.vectors.keyedvectors import KeyedVectors
+from wordvec.engine.tables import build_tables
+from wordvec.errors import CheckpointError, StorageError
+from wordvec.io.native import load_arrays, save_arrays
+from wordvec.text.corpus import corpus_files
 from wordvec.text.scan import ScannedCorpus, scan_corpus
-from wordvec.io.native import StorageError, load_arrays, save_arrays
-from wordvec.training.loop import KernelSettings, Schedule, default_workers, run_epochs
+from wordvec.text.vocab import Vocabulary
+from wordvec.training.executors import open_executor
+from wordvec.training.loop import Schedule, default_workers, run_epochs
+from wordvec.training.signals import stop_on_signals
 from wordvec.training.state import (
     CORPUS_FILE,
     Checkpointer,
@@ -42,94 +47,71 @@ from wordvec.training.state import (
     load_state,
     restore_progress,
 )
-from wordvec.text.vocab import Vocabulary
+from wordvec.vectors.keyedvectors import KeyedVectors
 
 logger = logging.getLogger("wordvec")
 _FORMAT = "wordvec.Word2Vec"
-_PARAMS = ("vector_size", "window", "min_count", "max_vocab_size", "sample", "arch", "loss", "negative",
-           "ns_exponent", "alpha", "min_alpha", "epochs", "workers", "seed", "shrink_windows", "update",
-           "cbow_mean_gradient", "progress")
 
 
 class Word2Vec:
     """Skip-gram or CBOW with negative sampling or hierarchical softmax.
 
-    Parameters
+    Every parameter is keyword-only; its default, meaning and allowed range
+    come from the table in ``wordvec.params`` (listed below). ``fit`` checks
+    them all before any work and raises :class:`~wordvec.errors.ParameterError`
+    naming the parameter, its value and what is allowed.
+
+    With ``workers=1`` a run depends only on ``seed`` and is repeatable bit for
+    bit. With more threads the order in which they update the shared weights
+    (without locks, Hogwild) varies from run to run, and so do the vectors.
+
+    {params}
+
+    Attributes
     ----------
-    vector_size : dimension of the vectors
-    window : largest distance between a center word and a context word
-    min_count : words rarer than this are left out of the vocabulary
-    max_vocab_size : keep at most this many of the most frequent words (None: no cap)
-    sample : subsampling threshold t; a word of frequency f is kept with
-        probability (sqrt(f / t) + 1) t / f as in word2vec.c (0 disables)
-    arch : "skipgram" or "cbow"
-    loss : "negative" (negative sampling) or "hierarchical" (hierarchical softmax)
-    negative : negative samples per prediction (loss="negative")
-    ns_exponent : noise distribution proportional to count ** ns_exponent
-    alpha : initial learning rate (None: 0.025 for skip-gram, 0.05 for CBOW)
-    min_alpha : learning rate reached at the end of the last epoch
-    epochs : passes over the corpus
-    workers : training threads (None: all cores)
-    seed : seed of the initial vectors and of every thread's random stream
-    shrink_windows : draw each window's size uniformly from 1..window
-    update : skip-gram only. "window": one gradient step per context window,
-        negatives shared by the window (Ji et al.'s HogBatch, much faster);
-        "pair": word2vec.c's per-pair updates with fresh negatives per pair.
-    cbow_mean_gradient : CBOW only. False (default): every context word gets the
-        full gradient of the mean, as in word2vec.c and gensim; True: the exact
-        gradient, 1/n of it.
-    progress : show a progress bar
-    callbacks : callables ``f(model, epoch_loss)`` run at the end of each epoch
-    checkpoint_dir : where to write checkpoints (None: none). The directory also
-        keeps the corpus as word ids until training finishes; resume with
-        :meth:`resume` or ``fit(..., resume=True)``. SIGINT and SIGTERM stop
-        training at the next chunk boundary, after a checkpoint.
-    checkpoint_every : seconds between checkpoints (None: not by time)
-    checkpoint_words : words between checkpoints (None: not by count)
+    wv : KeyedVectors
+        The learned input vectors, one row per vocabulary word.
+    vocab_ : Vocabulary
+        Words (most frequent first) and their counts.
+    vectors_out_ : ndarray of float32, shape (n_words, vector_size) or (n_words - 1, vector_size)
+        The output weights: one row per word (negative sampling) or per inner
+        node of the Huffman tree (hierarchical softmax).
+    loss_history_ : list of float
+        Mean loss per prediction of each epoch, each taken before its update.
+    words_per_second_ : float
+        Raw corpus words trained per second of the epoch loop.
+    seconds_ : float
+        Wall time of the whole ``fit``: scan, tables and training.
     """
 
-    def __init__(self, *, vector_size: int = 100, window: int = 5, min_count: int = 5,
-                 max_vocab_size: int | None = None, sample: float = 1e-3, arch: str = "skipgram",
-                 loss: str = "negative", negative: int = 5, ns_exponent: float = 0.75,
-                 alpha: float | None = None, min_alpha: float = 1e-4, epochs: int = 5,
-                 workers: int | None = None, seed: int = 1, shrink_windows: bool = True,
-                 update: str = "window", cbow_mean_gradient: bool = False, progress: bool = True,
-                 callbacks: Sequence[Callable] = (), checkpoint_dir: str | os.PathLike | None = None,
-                 checkpoint_every: float | None = 600.0, checkpoint_words: int | None = None):
-        self.vector_size = vector_size
-        self.window = window
-        self.min_count = min_count
-        self.max_vocab_size = max_vocab_size
-        self.sample = sample
-        self.arch = arch
-        self.loss = loss
-        self.negative = negative
-        self.ns_exponent = ns_exponent
-        self.alpha = alpha
-        self.min_alpha = min_alpha
-        self.epochs = epochs
-        self.workers = workers
-        self.seed = seed
-        self.shrink_windows = shrink_windows
-        self.update = update
-        self.cbow_mean_gradient = cbow_mean_gradient
-        self.progress = progress
-        self.callbacks = callbacks
-        self.checkpoint_dir = checkpoint_dir
-        self.checkpoint_every = checkpoint_every
-        self.checkpoint_words = checkpoint_words
+    def __init__(self, **kwargs):
+        unknown = sorted(set(kwargs) - set(table.PARAMS))
+        if unknown:
+            raise TypeError(f"Word2Vec got an unexpected keyword argument {unknown[0]!r}")
+        for name, param in table.PARAMS.items():
+            setattr(self, name, kwargs.get(name, param.default))
 
-    def fit(self, corpus, tmp_dir: str | None = None, resume: bool = False) -> Word2Vec:
-        """Learn vectors from ``corpus``: a path (text, .gz, .bz2, .xz), a directory,
-        a list of paths, or a re-iterable of token lists. Returns ``self``.
+    def get_params(self) -> dict:
+        """Every parameter's value, by name (as scikit-learn's ``get_params``)."""
+        return {name: getattr(self, name) for name in table.PARAMS}
 
-        The corpus is stored as word ids for the epochs: in ``checkpoint_dir``
-        when there is one, else in a temporary directory (``tmp_dir``, default
-        the system's). With ``resume=True`` training continues from the newest
-        readable checkpoint in ``checkpoint_dir`` (refused if it was written with
-        other settings or from another corpus), or starts if there is none.
+    def fit(self, corpus, tmp_dir: str | os.PathLike | None = None, resume: bool = False) -> Word2Vec:
+        """Learn vectors from ``corpus``; returns ``self``.
+
+        Parameters
+        ----------
+        corpus : path, list of paths, or re-iterable of token lists
+            Text files (plain, .gz, .bz2, .xz; one sentence per line), directories
+            of them, or lists of string tokens. A one-shot generator is refused.
+        tmp_dir : path, optional
+            Where the corpus is stored as word ids for the epochs when there is
+            no ``checkpoint_dir`` (default: the system's temporary directory).
+        resume : bool, default=False
+            Continue from the newest readable checkpoint in ``checkpoint_dir``
+            (refused if written with other settings or from another corpus), or
+            start if there is none.
         """
-        self._validate()
+        table.validate(self.get_params())
         start = time.perf_counter()
         checkpoints = Path(self.checkpoint_dir) if self.checkpoint_dir is not None else None
         if checkpoints is not None and has_checkpoints(checkpoints) and not resume:
@@ -151,9 +133,10 @@ class Word2Vec:
     def resume(cls, checkpoint_dir: str | os.PathLike, progress: bool = True,
                workers: int | None = None) -> Word2Vec:
         """Continue the run whose checkpoints are in ``checkpoint_dir``, with its settings
-        (and its number of threads, unless ``workers`` is given)."""
+        (and its number of threads, unless ``workers`` is given); returns the fitted model."""
         arrays, meta, path = load_state(checkpoint_dir)
-        model = cls(**{**meta["params"], "checkpoint_dir": checkpoint_dir, "progress": progress,
+        values = {name: value for name, value in meta["params"].items() if name in table.PARAMS}
+        model = cls(**{**values, "checkpoint_dir": checkpoint_dir, "progress": progress,
                        "workers": workers if workers is not None else meta.get("workers"),
                        "checkpoint_every": meta.get("checkpoint_every"),
                        "checkpoint_words": meta.get("checkpoint_words")})
@@ -161,7 +144,7 @@ class Word2Vec:
 
     def _resume_training(self, checkpoints: Path, files) -> None:
         arrays, meta, path = load_state(checkpoints)
-        check_compatible(path, meta, self._settings(), corpus_fingerprint(files))
+        check_compatible(path, meta, table.settings(self.get_params()), corpus_fingerprint(files))
         vocab = Vocabulary(meta["words"], arrays["counts"])
         ids_path = checkpoints / CORPUS_FILE
         if not meta.get("finished") and not ids_path.is_file():
@@ -172,166 +155,103 @@ class Word2Vec:
         self._train(scanned, meta.get("corpus"), (arrays, meta))
 
     def save(self, path: str | os.PathLike) -> None:
-        """Save the trained model (both weight matrices, vocabulary with counts, settings,
-        loss history) in the native format: .npz arrays and JSON, no pickle."""
+        """Save the fitted model in the native format (.npz arrays and JSON, no pickle):
+        both weight matrices, the vocabulary with counts, the parameters and the loss history."""
         if not hasattr(self, "wv"):
             raise ValueError("this Word2Vec is not fitted yet: call fit first")
-        params = {name: getattr(self, name) for name in _PARAMS}
         save_arrays(path, {"vectors": self.wv.vectors, "vectors_out": self.vectors_out_,
                            "counts": self.vocab_.counts},
-                    {"format": _FORMAT, "version": 1, "words": self.wv.words, "params": params,
+                    {"format": _FORMAT, "version": 1, "words": self.wv.words,
+                     "params": table.saved(self.get_params()),
                      "loss_history": self.loss_history_, "words_per_second": self.words_per_second_})
 
     @classmethod
     def load(cls, path: str | os.PathLike, mmap: bool = False) -> Word2Vec:
-        """Load a model written by :meth:`save` (``mmap=True`` maps the weights read-only)."""
+        """Load a model written by :meth:`save` (``mmap=True`` maps the weights read-only).
+        Parameters the file predates get their defaults."""
         arrays, meta = load_arrays(path, mmap=mmap)
         wv = KeyedVectors._from_saved(path, arrays, meta, _FORMAT)
         try:
-            model = cls(**{name: meta["params"][name] for name in _PARAMS})
-            model._validate()
+            known = {name for name, param in table.PARAMS.items() if param.save}
+            model = cls(**{name: value for name, value in meta["params"].items() if name in known})
+            table.validate(model.get_params())
             model.vocab_ = Vocabulary(wv.words, arrays["counts"])
             model.loss_history_ = [float(x) for x in meta["loss_history"]]
             model.words_per_second_ = float(meta["words_per_second"])
             model.vectors_out_ = arrays["vectors_out"]
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise StorageError(f"{path} is not a valid {_FORMAT} file: {exc}") from None
         model.wv = wv
         return model
 
     def _train(self, scanned: ScannedCorpus, fingerprint: list | None, saved: tuple | None = None) -> None:
-        vocab = scanned.vocab
-        n, dim = len(vocab), self.vector_size
-        schedule = self._schedule()
-        if saved is None:
-            rng = np.random.default_rng(self.seed)
-            vectors_in = ((rng.random((n, dim), dtype=np.float32) - 0.5) / dim).astype(np.float32)
-            vectors_out = np.zeros((max(n - 1, 1) if self.loss == "hierarchical" else n, dim), np.float32)
-            progress = Progress(states=new_state(self.seed, schedule.workers), tallies=np.zeros((schedule.workers, 2)))
-        else:
-            arrays, meta = saved
-            vectors_in, vectors_out = np.array(arrays["vectors_in"]), np.array(arrays["vectors_out"])
-            progress = restore_progress(arrays, meta, schedule.workers, new_state(self.seed, schedule.workers))
+        vocab, schedule = scanned.vocab, self._schedule()
+        weights, progress = self._initial_state(len(vocab), schedule.workers, saved)
         self.vocab_, self.loss_history_ = vocab, progress.loss_history
-        self.wv = KeyedVectors(vocab.words, vectors_in)
-        self.vectors_out_ = vectors_out
+        self.wv = KeyedVectors(vocab.words, weights.vectors_in)
+        self.vectors_out_ = weights.vectors_out
+        tables = build_tables(vocab.counts, vocab.keep_probability(self.sample), self.ns_exponent,
+                              self.loss == "hierarchical")
+        backend = open_backend(self.device, weights, tables, self._kernel_settings(), progress.states)
 
         def on_epoch_end(epoch: int, loss: float) -> None:
             logger.info("epoch %d/%d: mean loss %.4f", epoch + 1, self.epochs, loss)
             for callback in self.callbacks:
                 callback(self, loss)
 
-        checkpointer = None
-        if self.checkpoint_dir is not None:
-            meta = {"params": self._settings(), "words": vocab.words, "corpus": fingerprint,
-                    "n_tokens": scanned.n_tokens, "workers": schedule.workers,
-                    "checkpoint_every": self.checkpoint_every,
-                    "checkpoint_words": self.checkpoint_words}
-            checkpointer = Checkpointer(Path(self.checkpoint_dir), self.checkpoint_every, self.checkpoint_words, meta)
+        checkpointer = self._checkpointer(scanned, fingerprint, schedule.workers, backend)
         words_before = progress.done
-        with _stop_on_signals() as stop:
-            seconds = run_epochs(scanned, vectors_in, vectors_out, self._kernel_settings(vocab), schedule,
-                                 progress, self.progress, on_epoch_end, checkpointer, stop)
+        with stop_on_signals() as stop:
+            seconds = run_epochs(scanned, lambda on_result: open_executor(backend, schedule.workers, on_result),
+                                 schedule, progress, self.progress, on_epoch_end, checkpointer, stop)
         self.words_per_second_ = (progress.done - words_before) / max(seconds, 1e-9)
         if checkpointer is not None:
-            checkpointer.save(progress, vectors_in, vectors_out, vocab.counts, finished=True)
+            checkpointer.save(progress, finished=True)
             (Path(self.checkpoint_dir) / CORPUS_FILE).unlink(missing_ok=True)
         logger.info("trained %d epochs of %d words (%.0f words/s)", self.epochs, scanned.n_words,
                     self.words_per_second_)
 
-    def _settings(self) -> dict:
-        """The settings a checkpoint must share with the run resuming it."""
-        return {name: getattr(self, name) for name in _PARAMS if name not in ("workers", "progress")}
-
-    def _kernel_settings(self, vocab: Vocabulary) -> KernelSettings:
-        hierarchical = self.loss == "hierarchical"
-        if hierarchical and len(vocab) > 1:
-            codes, points, lengths = build_huffman(vocab.counts)
+    def _initial_state(self, n: int, workers: int, saved: tuple | None) -> tuple[Weights, Progress]:
+        """Weights and progress of a new run (uniform input rows in +-0.5/dim, zero output rows,
+        as word2vec.c), or those of a checkpoint."""
+        if saved is None:
+            rng = np.random.default_rng(self.seed)
+            vectors_in = ((rng.random((n, self.vector_size), dtype=np.float32) - 0.5) / self.vector_size)
+            vectors_out = np.zeros((max(n - 1, 1) if self.loss == "hierarchical" else n, self.vector_size),
+                                   np.float32)
+            progress = Progress(states=new_state(self.seed, workers), tallies=np.zeros((workers, 2)))
         else:
-            codes, points, lengths = (np.zeros((1, 1), np.uint8), np.zeros((1, 1), np.int32),
-                                      np.zeros(1, np.int32))
-        noise_prob, noise_alias = build_alias(vocab.counts.astype(np.float64) ** self.ns_exponent)
-        return KernelSettings(
-            arch=ARCH_CBOW if self.arch == "cbow" else ARCH_SKIPGRAM,
-            loss=LOSS_HIERARCHICAL if hierarchical else LOSS_NEGATIVE,
-            per_window=self.update == "window", window=self.window,
-            shrink_windows=self.shrink_windows, negative=self.negative,
-            cbow_mean_gradient=self.cbow_mean_gradient,
-            keep_prob=vocab.keep_probability(self.sample), noise_prob=noise_prob,
-            noise_alias=noise_alias, codes=codes, points=points, lengths=lengths)
+            arrays, meta = saved
+            vectors_in, vectors_out = np.array(arrays["vectors_in"]), np.array(arrays["vectors_out"])
+            progress = restore_progress(arrays, meta, workers, new_state(self.seed, workers))
+        return Weights(vectors_in.astype(np.float32), vectors_out, *identity_bags(n)), progress
+
+    def _checkpointer(self, scanned: ScannedCorpus, fingerprint, workers: int, backend) -> Checkpointer | None:
+        if self.checkpoint_dir is None:
+            return None
+        meta = {"params": table.settings(self.get_params()), "words": scanned.vocab.words, "corpus": fingerprint,
+                "n_tokens": scanned.n_tokens, "workers": workers, "checkpoint_every": self.checkpoint_every,
+                "checkpoint_words": self.checkpoint_words}
+
+        def arrays() -> dict:
+            weights = backend.host_weights()
+            return {"vectors_in": weights.vectors_in, "vectors_out": weights.vectors_out,
+                    "counts": scanned.vocab.counts}
+
+        return Checkpointer(Path(self.checkpoint_dir), self.checkpoint_every, self.checkpoint_words, meta, arrays)
+
+    def _kernel_settings(self) -> Settings:
+        return Settings(arch=ARCH_CBOW if self.arch == "cbow" else ARCH_SKIPGRAM,
+                        loss=LOSS_HIERARCHICAL if self.loss == "hierarchical" else LOSS_NEGATIVE,
+                        per_window=self.update == "window", window=self.window,
+                        shrink_windows=self.shrink_windows, negative=self.negative,
+                        cbow_mean_gradient=self.cbow_mean_gradient)
 
     def _schedule(self) -> Schedule:
         alpha = self.alpha if self.alpha is not None else (0.05 if self.arch == "cbow" else 0.025)
         workers = self.workers if self.workers is not None else default_workers()
-        return Schedule(alpha, self.min_alpha, self.epochs, workers, self.seed)
-
-    def _validate(self) -> None:
-        """Check every parameter before any work; errors name parameter, value and range."""
-        _check_int("vector_size", self.vector_size, 1)
-        _check_int("window", self.window, 1)
-        _check_int("min_count", self.min_count, 1)
-        if self.max_vocab_size is not None:
-            _check_int("max_vocab_size", self.max_vocab_size, 1, "or None")
-        _check_float("sample", self.sample, 0.0)
-        _check_choice("arch", self.arch, ("skipgram", "cbow"))
-        _check_choice("loss", self.loss, ("negative", "hierarchical"))
-        _check_int("negative", self.negative, 1 if self.loss == "negative" else 0,
-                   'with loss="negative"' if self.loss == "negative" else "")
-        _check_float("ns_exponent", self.ns_exponent, -math.inf)
-        if self.alpha is not None:
-            _check_float("alpha", self.alpha, 0.0, exclusive=True, extra="or None")
-        _check_float("min_alpha", self.min_alpha, 0.0)
-        _check_int("epochs", self.epochs, 1)
-        if self.workers is not None:
-            _check_int("workers", self.workers, 1, "or None")
-        _check_int("seed", self.seed, 0)
-        _check_choice("update", self.update, ("window", "pair"))
-        for name in ("shrink_windows", "cbow_mean_gradient", "progress"):
-            if not isinstance(getattr(self, name), bool):
-                raise ValueError(f"{name}={getattr(self, name)!r} must be True or False")
-        if self.checkpoint_every is not None:
-            _check_float("checkpoint_every", self.checkpoint_every, 0.0, exclusive=True, extra="(seconds) or None")
-        if self.checkpoint_words is not None:
-            _check_int("checkpoint_words", self.checkpoint_words, 1, "or None")
-        if not all(callable(c) for c in self.callbacks):
-            raise ValueError(f"callbacks={self.callbacks!r} must be a sequence of callables")
+        return Schedule(alpha, self.min_alpha, self.epochs, workers)
 
 
-@contextlib.contextmanager
-def _stop_on_signals():
-    """An event set by SIGINT or SIGTERM while training (a second signal stops at once)."""
-    stop = threading.Event()
-    if threading.current_thread() is not threading.main_thread():
-        yield stop
-        return
-
-    def handler(signum, frame):
-        if stop.is_set():
-            raise KeyboardInterrupt
-        logger.warning("%s: stopping at the next safe point (again to stop at once)", signal.Signals(signum).name)
-        stop.set()
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield stop
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
-
-
-def _check_int(name: str, value, low: int, extra: str = "") -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        suffix = f" {extra}" if extra else ""
-        raise ValueError(f"{name}={value!r} must be an integer >= {low}{suffix}")
-
-
-def _check_float(name: str, value, low: float, exclusive: bool = False, extra: str = "") -> None:
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-    if not ok or value < low or (exclusive and value == low):
-        bound = f"> {low}" if exclusive else (f">= {low}" if low > -math.inf else "finite")
-        raise ValueError(f"{name}={value!r} must be a number {bound}{' ' + extra if extra else ''}")
-
-
-def _check_choice(name: str, value, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        raise ValueError(f"{name}={value!r} must be one of {', '.join(map(repr, choices))}")
+Word2Vec.__doc__ = Word2Vec.__doc__.replace("{params}", table.numpydoc().replace("\n", "\n    "))
+Word2Vec.__init__.__signature__ = table.signature()

@@ -16,23 +16,12 @@ import numpy as np
 from scipy.linalg import get_blas_funcs
 
 from wordvec.io import formats
-from wordvec.io.native import StorageError, load_arrays, save_arrays
+from wordvec.errors import StorageError, UnknownWordError
+from wordvec.io.native import load_arrays, save_arrays
 
 _FORMAT = "wordvec.KeyedVectors"
 (_DNRM2,) = get_blas_funcs(("nrm2",), (np.zeros(1),))
 _READABLE = (_FORMAT, "wordvec.Word2Vec")
-
-
-class UnknownWordError(KeyError):
-    """A word that is not in the vocabulary; the message names it and a close spelling."""
-
-    def __init__(self, word: str, suggestion: str | None = None):
-        self.word, self.suggestion = word, suggestion
-        hint = f"; did you mean {suggestion!r}?" if suggestion else ""
-        super().__init__(f"word {word!r} is not in the vocabulary{hint}")
-
-    def __str__(self) -> str:
-        return self.args[0]
 
 
 class KeyedVectors:

@@ -1,15 +1,18 @@
-"""The training kernel: one chunk of the corpus, skip-gram or CBOW, either output layer.
+"""The CPU training kernel: one chunk of the corpus, skip-gram or CBOW, either output layer.
 
-Every architecture predicts the center word of a window; they differ in what
-predicts it (the ``hidden`` vectors handed to the output layer in ``losses``):
+The architecture only gathers the inputs and the target of each prediction;
+``output.predict`` does the rest. Every architecture predicts the center word
+of a window; they differ in what predicts it (the ``hidden`` rows):
 
-* skip-gram, per window: each context word's vector, in one gradient step, with
-  one set of negatives shared by the window (Ji et al.'s HogBatch);
-* skip-gram, per pair: each context word's vector in turn, a step each, fresh
-  negatives each (word2vec.c's algorithm);
-* CBOW: the mean of the context words' vectors.
+* skip-gram, per window: each context word's input vector, in one gradient step,
+  with one set of negatives shared by the window (Ji et al.'s HogBatch);
+* skip-gram, per pair: each context word's input vector in turn, a step each,
+  fresh negatives each (word2vec.c's algorithm);
+* CBOW: the mean of the context words' input vectors.
 
-A chunk holds word ids with -1 at each line end; windows never cross a line end.
+A word's input vector is the mean of its bag of input rows (``Weights``); the
+gradient reaching it goes to every row of the bag. A chunk holds word ids with
+-1 at each line end; windows never cross a line end.
 """
 
 from __future__ import annotations
@@ -17,109 +20,107 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from wordvec.engine.cpu.alias import draw
-from wordvec.engine.cpu.output import hierarchical_softmax, negative_sampling
+from wordvec.engine.contract import ARCH_CBOW
+from wordvec.engine.cpu.output import predict
 from wordvec.engine.cpu.rng import randint, uniform
-from wordvec.engine.cpu.vecops import axpy_rows, copy_row, zero_row
-
-ARCH_SKIPGRAM, ARCH_CBOW = 0, 1
-LOSS_NEGATIVE, LOSS_HIERARCHICAL = 0, 1
-
-
-@njit(cache=True, nogil=True, inline="always")
-def draw_negatives(target, k, noise_prob, noise_alias, state, stream, negatives):
-    """Draw k noise words into ``negatives``, skipping any equal to the target (as
-    word2vec.c does); returns how many were kept."""
-    n = 0
-    for _ in range(k):
-        w = draw(noise_prob, noise_alias, state, stream)
-        if w != target:
-            negatives[n] = w
-            n += 1
-    return n
-
-
-@njit(cache=True, nogil=True, fastmath=True, inline="always")
-def predict(loss_kind, hidden, grad, n, target, out, alpha, n_negatives, noise_prob, noise_alias,
-            codes, points, lengths, state, stream, negatives, coeffs):
-    """One gradient step of the output layer: ``n`` rows of ``hidden`` predict ``target``."""
-    if loss_kind == LOSS_HIERARCHICAL:
-        return hierarchical_softmax(hidden, grad, n, target, codes, points, lengths, out, alpha, coeffs)
-    k = draw_negatives(target, n_negatives, noise_prob, noise_alias, state, stream, negatives)
-    return negative_sampling(hidden, grad, n, target, negatives, k, out, alpha, coeffs)
+from wordvec.engine.cpu.vecops import add_bag_mean, gather_bag, scatter_bag, zero_row
 
 
 @njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
-def train_chunk(chunk, arch, loss_kind, per_window, window, shrink_windows, keep_prob,
-                vectors_in, vectors_out, alpha_start, alpha_end, n_negatives, noise_prob, noise_alias,
-                codes, points, lengths, cbow_mean_gradient, state, stream):
-    """Train on one chunk; returns ``(loss_sum, n_predictions, n_words)``.
+def train_chunk(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
+    """Train on one chunk; returns ``(loss_sum, n_predictions, n_words)`` (see ``engine.contract``).
 
-    Parameters
-    ----------
-    chunk : int32 ids, -1 at line ends
-    arch, loss_kind : ARCH_* and LOSS_* constants
-    per_window : skip-gram only: one step per window (True) or per pair (False)
-    window, shrink_windows : the largest window, and whether each center draws
-        its window size uniformly from 1..window
-    keep_prob : float64 (n_words,), probability of keeping each word (subsampling)
-    vectors_in, vectors_out : float32 (n_words, dim) and (n_out, dim), updated in place
-    alpha_start, alpha_end : learning rate at the chunk's start and end (linear between)
-    cbow_mean_gradient : CBOW only: each context row gets 1/n of the mean's
-        gradient (True, the exact gradient) or all of it (False, word2vec.c)
-    state, stream : the random generator of this thread
+    The learning rate of the word at raw position p of the chunk is
+    alpha_start + p (alpha_end - alpha_start) / n_words: each kept word gets the
+    rate of its place among the raw words, so subsampling does not bend the schedule.
     """
-    dim = vectors_in.shape[1]
+    window, dim = settings.window, weights.vectors_in.shape[1]
+    width = max(settings.negative + 1, tables.codes.shape[1])
     context = np.empty(2 * window, dtype=np.int64)
     hidden = np.empty((2 * window, dim), dtype=np.float32)
     grad = np.empty((2 * window, dim), dtype=np.float32)
-    negatives = np.empty(max(n_negatives, 1), dtype=np.int64)
-    coeffs = np.empty((2 * window, max(n_negatives + 1, codes.shape[1])), dtype=np.float32)
+    rows = np.empty(width, dtype=np.int64)
+    signs = np.empty(width, dtype=np.float32)
+    coeffs = np.empty((2 * window, width), dtype=np.float32)
     sentence = np.empty(chunk.shape[0], dtype=np.int64)
     slope = (alpha_end - alpha_start) / max(1, np.count_nonzero(chunk >= 0))  # per word
     loss, n_predictions, words_done = 0.0, 0, 0
     i = 0
     while i < chunk.shape[0]:
-        length, raw = 0, 0
-        while i < chunk.shape[0] and chunk[i] >= 0:
-            w = chunk[i]
-            raw += 1
-            if keep_prob[w] >= 1.0 or uniform(state, stream) < keep_prob[w]:
-                sentence[length] = w
-                length += 1
-            i += 1
-        i += 1  # the line end
+        i, length, raw = subsample_line(chunk, i, tables.keep_prob, state, stream, sentence)
         raw_per_kept = raw / max(length, 1)
         for pos in range(length):
             alpha = alpha_start + slope * (words_done + pos * raw_per_kept)
-            reach = window - randint(state, stream, window) if shrink_windows else window
-            m = 0
-            for j in range(max(0, pos - reach), min(length, pos + reach + 1)):
-                if j != pos:
-                    context[m] = sentence[j]
-                    m += 1
+            reach = window - randint(state, stream, window) if settings.shrink_windows else window
+            m = gather_context(sentence, length, pos, reach, context)
             if m == 0:
                 continue
-            center = sentence[pos]
-            if arch == ARCH_CBOW:
-                zero_row(hidden, 0)
-                for j in range(m):
-                    axpy_rows(1.0 / m, vectors_in, context[j], hidden, 0)
-                loss += predict(loss_kind, hidden, grad, 1, center, vectors_out, alpha, n_negatives,
-                                noise_prob, noise_alias, codes, points, lengths, state, stream, negatives, coeffs)
-                scale = 1.0 / m if cbow_mean_gradient else 1.0
-                for j in range(m):
-                    axpy_rows(scale, grad, 0, vectors_in, context[j])
+            if settings.arch == ARCH_CBOW:
+                loss += cbow_step(weights, tables, settings, sentence[pos], context, m, alpha, state, stream,
+                                  hidden, grad, rows, signs, coeffs)
                 n_predictions += 1
-                continue
-            batch = m if per_window else 1
-            for start in range(0, m, batch):
-                for j in range(batch):
-                    copy_row(vectors_in, context[start + j], hidden, j)
-                loss += predict(loss_kind, hidden, grad, batch, center, vectors_out, alpha, n_negatives,
-                                noise_prob, noise_alias, codes, points, lengths, state, stream, negatives, coeffs)
-                for j in range(batch):
-                    axpy_rows(1.0, grad, j, vectors_in, context[start + j])
-            n_predictions += m
+            else:
+                loss += skipgram_step(weights, tables, settings, sentence[pos], context, m, alpha, state, stream,
+                                      hidden, grad, rows, signs, coeffs)
+                n_predictions += m
         words_done += raw
     return loss, n_predictions, words_done
+
+
+@njit(cache=True, nogil=True, inline="always")
+def subsample_line(chunk, i, keep_prob, state, stream, sentence):
+    """Copy the line starting at ``chunk[i]`` into ``sentence``, each word kept with its
+    probability; returns (the index after its line end, words kept, words read)."""
+    length, raw = 0, 0
+    while i < chunk.shape[0] and chunk[i] >= 0:
+        w = chunk[i]
+        raw += 1
+        if keep_prob[w] >= 1.0 or uniform(state, stream) < keep_prob[w]:
+            sentence[length] = w
+            length += 1
+        i += 1
+    return i + 1, length, raw
+
+
+@njit(cache=True, nogil=True, inline="always")
+def gather_context(sentence, length, pos, reach, context):
+    """The words within ``reach`` of ``pos`` (not itself) into ``context``; returns how many."""
+    m = 0
+    for j in range(max(0, pos - reach), min(length, pos + reach + 1)):
+        if j != pos:
+            context[m] = sentence[j]
+            m += 1
+    return m
+
+
+@njit(cache=True, nogil=True, fastmath=True, inline="always")
+def cbow_step(weights, tables, settings, center, context, m, alpha, state, stream, hidden, grad, rows, signs,
+              coeffs):
+    """The mean of the context's input vectors predicts the center; each context word's rows
+    get the whole update (word2vec.c) or 1/m of it (``cbow_mean_gradient``)."""
+    zero_row(hidden, 0)
+    for j in range(m):
+        add_bag_mean(1.0 / m, weights, context[j], hidden, 0)
+    loss = predict(settings, tables, hidden, grad, 1, center, weights.vectors_out, alpha, state, stream,
+                   rows, signs, coeffs)
+    scale = 1.0 / m if settings.cbow_mean_gradient else 1.0
+    for j in range(m):
+        scatter_bag(scale, grad, 0, weights, context[j])
+    return loss
+
+
+@njit(cache=True, nogil=True, fastmath=True, inline="always")
+def skipgram_step(weights, tables, settings, center, context, m, alpha, state, stream, hidden, grad, rows, signs,
+                  coeffs):
+    """Each context word's input vector predicts the center: all m in one step (per window)
+    or one step per pair."""
+    batch = m if settings.per_window else 1
+    loss = 0.0
+    for start in range(0, m, batch):
+        for j in range(batch):
+            gather_bag(weights, context[start + j], hidden, j)
+        loss += predict(settings, tables, hidden, grad, batch, center, weights.vectors_out, alpha, state, stream,
+                        rows, signs, coeffs)
+        for j in range(batch):
+            scatter_bag(1.0, grad, j, weights, context[start + j])
+    return loss

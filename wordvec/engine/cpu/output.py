@@ -1,14 +1,20 @@
-"""Output layers: negative sampling and hierarchical softmax, forward and backward.
+"""The output layer: negative sampling and hierarchical softmax as one binary-logistic step.
 
-Both predict one target word from each of ``n`` hidden vectors (the rows of
-``hidden``: context-word rows for skip-gram, their mean for CBOW) and
+Both losses are a sum of binary logistic terms over a few output rows u_r with
+signs s_r, predicted from each of ``n`` hidden vectors h_i (context-word rows
+for skip-gram, their mean for CBOW):
 
-* return the summed loss  sum_i J(h_i, target)  (float64),
-* write the update direction  -alpha * dJ/dh_i  into ``grad[i]``,
-* apply  u <- u - alpha * dJ/du  to every output row involved.
+    J(h) = -sum_r log sigma(s_r u_r . h)
 
-All scores are computed from the rows as they were on entry and only then are
-the output rows updated, so one call is exactly one gradient step on the summed
+* negative sampling: rows (target, noise_1..noise_K), signs (+1, -1, ..., -1);
+* hierarchical softmax: the inner nodes n_l on the target's Huffman path, signs
+  1 - 2 d_l from its turns d_l.
+
+So the losses only choose their rows and signs (:func:`negative_targets`,
+:func:`path_targets`) and share the rest (:func:`binary_logistic_step`): scores,
+loss, coefficients, the update direction of each h_i and the updates of the
+rows. All scores are computed from the rows as they were on entry, and only then
+are the rows updated, so one call is exactly one gradient step on the summed
 loss (the step the reference maths gives), whatever rows repeat.
 """
 
@@ -16,63 +22,64 @@ from __future__ import annotations
 
 from numba import njit
 
+from wordvec.engine.contract import LOSS_HIERARCHICAL
 from wordvec.engine.cpu.mathfn import sigmoid_and_log
+from wordvec.engine.cpu.sampling import draw_negatives
 from wordvec.engine.cpu.vecops import axpy_rows, dot_rows, zero_row
 
 
-@njit(cache=True, nogil=True, fastmath=True, inline="always")
-def negative_sampling(hidden, grad, n, target, negatives, n_negatives, out, alpha, coeffs):
-    """J(h) = -log sigma(u_target . h) - sum_k log sigma(-u_k . h), the negatives shared by all h_i.
+@njit(cache=True, nogil=True, inline="always")
+def negative_targets(target, tables, k, state, stream, rows, signs):
+    """rows = (target, k noise words drawn, those equal to the target skipped); returns how many."""
+    rows[0], signs[0] = target, 1.0
+    n = 1 + draw_negatives(target, k, tables.noise_prob, tables.noise_alias, state, stream, rows, 1)
+    for r in range(1, n):
+        signs[r] = -1.0
+    return n
 
-    Written as small matrix products over the rows R = (u_target, u_1..u_K):
-    S = H R^T (with the negatives' sign), G = alpha (1 - sigma(S)), grad = G R,
-    R += G^T H. ``coeffs`` (float32) is scratch of shape (>= n, >= n_negatives + 1).
+
+@njit(cache=True, nogil=True, inline="always")
+def path_targets(target, tables, rows, signs):
+    """rows = the inner nodes of the target's Huffman path, signs 1 - 2 d_l; returns how many."""
+    n = tables.lengths[target]
+    for l in range(n):
+        rows[l] = tables.points[target, l]
+        signs[l] = 1.0 - 2.0 * tables.codes[target, l]
+    return n
+
+
+@njit(cache=True, nogil=True, fastmath=True, inline="always")
+def binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs):
+    """One gradient step of sum_i J(h_i); returns the summed loss (float64).
+
+    Written as small matrix products over the rows R = (u_r): S = diag(s) R H^T,
+    G = alpha s (1 - sigma(S)), ``grad[i]`` = -alpha dJ/dh_i = sum_r G_ir u_r, and
+    u_r += sum_i G_ir h_i. ``coeffs`` (float32) is scratch of shape (>= n, >= k).
     """
-    for i in range(n):  # S, signed so that every term is -log sigma(s)
-        coeffs[i, 0] = dot_rows(out, target, hidden, i)
-        for r in range(n_negatives):
-            coeffs[i, r + 1] = -dot_rows(out, negatives[r], hidden, i)
+    for i in range(n):
+        for r in range(k):
+            coeffs[i, r] = signs[r] * dot_rows(out, rows[r], hidden, i)
     loss = 0.0
-    for i in range(n):  # -dJ/ds_signed = 1 - sigma(s_signed); the sign comes back in G
-        for r in range(n_negatives + 1):
+    for i in range(n):  # -dJ/ds = 1 - sigma(s); the sign comes back in G
+        for r in range(k):
             p, log_p = sigmoid_and_log(coeffs[i, r])
             loss -= log_p
-            coeffs[i, r] = alpha * (1.0 - p) * (1.0 if r == 0 else -1.0)
+            coeffs[i, r] = alpha * (1.0 - p) * signs[r]
     for i in range(n):
         zero_row(grad, i)
-        axpy_rows(coeffs[i, 0], out, target, grad, i)
-        for r in range(n_negatives):
-            axpy_rows(coeffs[i, r + 1], out, negatives[r], grad, i)
+        for r in range(k):
+            axpy_rows(coeffs[i, r], out, rows[r], grad, i)
     for i in range(n):
-        axpy_rows(coeffs[i, 0], hidden, i, out, target)
-        for r in range(n_negatives):
-            axpy_rows(coeffs[i, r + 1], hidden, i, out, negatives[r])
+        for r in range(k):
+            axpy_rows(coeffs[i, r], hidden, i, out, rows[r])
     return loss
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
-def hierarchical_softmax(hidden, grad, n, target, codes, points, lengths, out, alpha, coeffs):
-    """J(h) = -sum_l log sigma((1 - 2 d_l) u_{n_l} . h) along the target's tree path.
-
-    ``codes[target]`` and ``points[target]`` are the turns d_l and inner nodes
-    n_l (``lengths[target]`` of them); ``coeffs`` (float32) is scratch of shape
-    (>= n, >= the longest path).
-    """
-    length = lengths[target]
-    for i in range(n):
-        for l in range(length):
-            coeffs[i, l] = (1.0 - 2.0 * codes[target, l]) * dot_rows(out, points[target, l], hidden, i)
-    loss = 0.0
-    for i in range(n):  # J = -log sigma(sign s); -dJ/ds = sign (1 - sigma(sign s))
-        for l in range(length):
-            p, log_p = sigmoid_and_log(coeffs[i, l])
-            loss -= log_p
-            coeffs[i, l] = alpha * (1.0 - 2.0 * codes[target, l]) * (1.0 - p)
-    for i in range(n):
-        zero_row(grad, i)
-        for l in range(length):
-            axpy_rows(coeffs[i, l], out, points[target, l], grad, i)
-    for l in range(length):
-        for i in range(n):
-            axpy_rows(coeffs[i, l], hidden, i, out, points[target, l])
-    return loss
+def predict(settings, tables, hidden, grad, n, target, out, alpha, state, stream, rows, signs, coeffs):
+    """The output layer of ``settings.loss``: ``n`` rows of ``hidden`` predict ``target``."""
+    if settings.loss == LOSS_HIERARCHICAL:
+        k = path_targets(target, tables, rows, signs)
+    else:
+        k = negative_targets(target, tables, settings.negative, state, stream, rows, signs)
+    return binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs)

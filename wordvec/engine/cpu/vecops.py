@@ -39,3 +39,30 @@ def copy_row(x, i, y, j):
 def zero_row(y, j):
     for d in range(y.shape[1]):
         y[j, d] = 0.0
+
+
+@njit(cache=True, inline="always", fastmath=True)
+def gather_bag(weights, word, y, j):
+    """y[j] = the mean of word's input rows (its bag; a copy when the bag is one row)."""
+    start, end = weights.bag_indptr[word], weights.bag_indptr[word + 1]
+    if end - start == 1:
+        copy_row(weights.vectors_in, weights.bag_indices[start], y, j)
+        return
+    zero_row(y, j)
+    for b in range(start, end):
+        axpy_rows(1.0 / (end - start), weights.vectors_in, weights.bag_indices[b], y, j)
+
+
+@njit(cache=True, inline="always", fastmath=True)
+def add_bag_mean(scale, weights, word, y, j):
+    """y[j] += scale * the mean of word's input rows."""
+    start, end = weights.bag_indptr[word], weights.bag_indptr[word + 1]
+    for b in range(start, end):
+        axpy_rows(scale / (end - start), weights.vectors_in, weights.bag_indices[b], y, j)
+
+
+@njit(cache=True, inline="always", fastmath=True)
+def scatter_bag(scale, x, i, weights, word):
+    """Every input row of word's bag += scale * x[i] (fastText's update of subword rows)."""
+    for b in range(weights.bag_indptr[word], weights.bag_indptr[word + 1]):
+        axpy_rows(scale, x, i, weights.vectors_in, weights.bag_indices[b])

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from wordvec.engine.cpu.alias import build_alias
+from wordvec.engine.tables import build_alias
 from wordvec.experiments.sst.minibatch import sample_minibatch, skipgram_negative_step, subsample_corpus
 from wordvec.engine.cpu.rng import new_state
 from wordvec.errors import DataError

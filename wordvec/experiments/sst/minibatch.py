@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from wordvec.engine.cpu.alias import draw
+from wordvec.engine.cpu.sampling import draw
 from wordvec.engine.cpu.mathfn import log_sigmoid, sigmoid
 from wordvec.engine.cpu.rng import randint, uniform
 

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 from numba import njit
 
-from wordvec.engine.cpu.alias import build_alias, draw
+from wordvec.engine.cpu.sampling import draw
+from wordvec.engine.tables import build_alias
 from wordvec.engine.cpu.rng import new_state
 
 

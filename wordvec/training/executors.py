@@ -1,0 +1,92 @@
+"""Executors: how the chunks of an epoch get trained, behind one small interface.
+
+The epoch loop (``training.loop``) cuts the corpus into chunks, gives each its
+learning rates, and hands them to an :class:`Executor`; it knows nothing of
+threads, devices or machines. :class:`HogwildThreads` is the executor for host
+backends: ``workers`` threads, each with its own random stream, update shared
+weights without locks. A GPU backend (streams on one card) and a distributed
+executor (a local executor per rank plus synchronisation at :meth:`wait`) will
+implement the same three methods.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from typing import Protocol
+
+import numpy as np
+
+from wordvec.engine import Backend
+from wordvec.engine.contract import ChunkResult
+
+OnResult = Callable[[int, ChunkResult, float], None]  # (stream, result, alpha_end), from any thread
+
+
+class Executor(Protocol):
+    """Trains submitted chunks; ``on_result`` is called once per finished chunk."""
+
+    def submit(self, chunk: np.ndarray, alpha_start: float, alpha_end: float) -> None:
+        """Queue a chunk (may block while the executor is busy)."""
+
+    def wait(self) -> None:
+        """Return once every submitted chunk is trained; raise the first error a chunk raised."""
+
+    def close(self) -> None:
+        """Stop the workers (after :meth:`wait`, or to abandon the queue on an error)."""
+
+
+class HogwildThreads:
+    """``workers`` threads calling ``backend.train_chunk`` on shared weights (Hogwild).
+
+    Use as a context manager. After a failure the remaining queued chunks are
+    skipped and :meth:`wait` raises the first error.
+    """
+
+    def __init__(self, backend: Backend, workers: int, on_result: OnResult):
+        self.backend, self.on_result = backend, on_result
+        self._jobs: queue.Queue = queue.Queue(maxsize=2 * workers)
+        self._errors: list[BaseException] = []
+        self._threads = [threading.Thread(target=self._work, args=(k,), daemon=True) for k in range(workers)]
+        for t in self._threads:
+            t.start()
+
+    def _work(self, stream: int) -> None:
+        while (job := self._jobs.get()) is not None:
+            try:
+                if not self._errors:  # after a failure, only drain the queue
+                    chunk, alpha_start, alpha_end = job
+                    self.on_result(stream, self.backend.train_chunk(chunk, alpha_start, alpha_end, stream), alpha_end)
+            except BaseException as exc:  # reported by wait() in the caller's thread
+                self._errors.append(exc)
+            finally:
+                self._jobs.task_done()
+        self._jobs.task_done()
+
+    def submit(self, chunk: np.ndarray, alpha_start: float, alpha_end: float) -> None:
+        if self._errors:
+            raise self._errors[0]
+        self._jobs.put((chunk, alpha_start, alpha_end))
+
+    def wait(self) -> None:
+        self._jobs.join()
+        if self._errors:
+            raise self._errors[0]
+
+    def close(self) -> None:
+        for _ in self._threads:
+            self._jobs.put(None)
+        for t in self._threads:
+            t.join()
+
+    def __enter__(self) -> HogwildThreads:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_executor(backend: Backend, workers: int, on_result: OnResult) -> HogwildThreads:
+    """The executor for ``backend`` (host backends: a pool of ``workers`` threads)."""
+    return HogwildThreads(backend, workers, on_result)
