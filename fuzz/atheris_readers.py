@@ -26,22 +26,13 @@ ENGINE = ["wordvec.engine", "wordvec.engine.contract", "wordvec.engine.tables", 
           "wordvec.engine.cpu.mathfn", "wordvec.engine.cpu.rng", "wordvec.engine.cpu.vecops",
           "wordvec.experiments.sst.minibatch", "wordvec.text.tokenize"]  # numba compiles these: leave their bytecode alone
 with atheris.instrument_imports(include=["wordvec"], exclude=ENGINE):
-    from wordvec import KeyedVectors
+    import wordvec.experiments.sst.data  # noqa: F401  (the registry imports its readers lazily: instrument them now)
+    import wordvec.text.scan  # noqa: F401
     from wordvec.errors import DataError
-    from wordvec.io.formats import read_glove, read_word2vec
-    from wordvec.text.scan import scan_corpus
-    from wordvec.experiments.sst.data import read_sentences
+    from wordvec.io.registry import UNTRUSTED_READERS
 
 WORKDIR = Path(tempfile.mkdtemp(dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
-READERS = {
-    "corpus": (".txt", lambda p: scan_corpus(p, WORKDIR, 1, None)),
-    "corpus-gz": (".gz", lambda p: scan_corpus(p, WORKDIR, 1, None)),
-    "sst": (".txt", read_sentences),
-    "word2vec-text": (".txt", read_word2vec),
-    "word2vec-binary": (".bin", lambda p: read_word2vec(p, binary=True)),
-    "glove": (".txt", read_glove),
-    "native": (".npz", lambda p: (KeyedVectors.load(p), KeyedVectors.load(p, mmap=True))),
-}
+READERS = UNTRUSTED_READERS
 COUNTS: Counter = Counter()
 
 
@@ -52,8 +43,7 @@ def _seed_directory(name: str) -> Path:
 
     directory = WORKDIR / "seeds"
     directory.mkdir()
-    group = "corpus" if name.startswith("corpus") else name
-    for i, data in enumerate(seeds(WORKDIR)[group]):
+    for i, data in enumerate(seeds(WORKDIR)[name]):
         (directory / f"seed{i}").write_bytes(data)
     return directory
 

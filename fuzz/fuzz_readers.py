@@ -29,9 +29,7 @@ import numpy as np
 
 from wordvec import KeyedVectors
 from wordvec.errors import DataError
-from wordvec.io.formats import read_glove, read_word2vec
-from wordvec.text.scan import scan_corpus
-from wordvec.experiments.sst.data import read_sentences
+from wordvec.io.registry import UNTRUSTED_READERS
 
 SPECIAL = [b"\x00", b"\xff", b"\xc3", b" ", b"\n", b"\t", b"-", b"9", b"nan", b"inf", b"1e999", b"\r\n"]
 
@@ -47,7 +45,8 @@ def seeds(workdir: Path) -> dict[str, list[bytes]]:
     text = "the king and the queen\ncaf\u00e9 au lait\n\n  spaced   words \n".encode()
     glove = b"".join((workdir / "v.txt").read_bytes().splitlines(True)[1:])  # no header
     return {
-        "corpus": [text, gzip.compress(text)],
+        "corpus": [text],
+        "corpus-gz": [gzip.compress(text)],
         "sst": [b"sentence_index\tsentence\n1\tThe Rock is great .\n2\tA film .\n"],
         "word2vec-text": [(workdir / "v.txt").read_bytes()],
         "word2vec-binary": [(workdir / "v.bin").read_bytes()],
@@ -86,20 +85,6 @@ def mutate(data: bytes, pool: list[bytes], rng: random.Random) -> bytes:
     return bytes(buf)
 
 
-def reader(name: str, workdir: Path):
-    if name == "corpus":
-        return lambda path: scan_corpus(path, workdir, 1, None)
-    if name == "sst":
-        return read_sentences
-    if name == "word2vec-text":
-        return read_word2vec
-    if name == "word2vec-binary":
-        return lambda path: read_word2vec(path, binary=True)
-    if name == "glove":
-        return read_glove
-    return lambda path: (KeyedVectors.load(path), KeyedVectors.load(path, mmap=True))
-
-
 def _kind(message: str, path: Path) -> str:
     """The message with the file name, numbers and quoted text taken out."""
     message = message.replace(str(path), "FILE")
@@ -118,7 +103,7 @@ def on_alarm(signum, frame):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--inputs", type=int, default=100000)
-    parser.add_argument("--readers", default="corpus,sst,word2vec-text,word2vec-binary,glove,native")
+    parser.add_argument("--readers", default=",".join(UNTRUSTED_READERS))
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     signal.signal(signal.SIGALRM, on_alarm)
@@ -129,13 +114,12 @@ def main() -> int:
         pool = seeds(workdir)
         every = [s for group in pool.values() for s in group]
         for name in args.readers.split(","):
-            rng, read, counts = random.Random(f"{args.seed}-{name}"), reader(name, workdir), Counter()
-            kinds = Counter()
-            suffix = ".gz" if name == "corpus" else ".npz" if name == "native" else ".txt"
+            suffix, read = UNTRUSTED_READERS[name]
+            rng, counts, kinds = random.Random(f"{args.seed}-{name}"), Counter(), Counter()
             start = time.perf_counter()
             for i in range(args.inputs):
                 data = mutate(rng.choice(pool[name]), every, rng)
-                path = workdir / f"input{suffix if rng.random() < 0.5 or name != 'corpus' else '.txt'}"
+                path = workdir / f"input{suffix}"
                 path.write_bytes(data)
                 signal.setitimer(signal.ITIMER_REAL, 10.0)
                 try:

@@ -107,15 +107,12 @@ def run_sst(args: argparse.Namespace) -> int:
 
 
 def load_vectors(path: str):
-    """KeyedVectors from a native model (.npz: vectors or a Word2Vec model), word2vec
-    binary (.bin) or word2vec text (anything else)."""
-    from wordvec.vectors.keyedvectors import KeyedVectors
+    """KeyedVectors from any vector file the registry reads, chosen by the file's suffix."""
+    from wordvec.io import registry
 
     if not Path(path).is_file():
         raise WordvecError(f"model file {path} does not exist")
-    if path.endswith(".npz"):
-        return KeyedVectors.load(path)
-    return KeyedVectors.load_word2vec_format(path, binary=path.endswith(".bin"))
+    return registry.read_vectors(path)
 
 
 # train
@@ -147,10 +144,15 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def _save_model(model, output: str) -> None:
-    if output.endswith((".bin", ".txt", ".vec")):
-        model.wv.save_word2vec_format(output, binary=output.endswith(".bin"))
-    else:
+    """The whole model in the native format (.npz or no known suffix), or its vectors in the
+    format the suffix names."""
+    from wordvec.io import registry
+
+    fmt = registry.format_of(output)
+    if fmt.name == "native" or Path(output).suffix.lower() not in fmt.suffixes:
         model.save(output)
+    else:
+        fmt.write(model.wv, Path(output))
 
 
 # queries
@@ -248,27 +250,27 @@ def run_plot(args: argparse.Namespace) -> int:
     return 0
 
 
+def _format_names() -> dict[str, str]:
+    from wordvec.io.registry import FORMATS
+
+    return {name: f.doc for name, f in FORMATS.items()}
+
+
 def _add_convert(subparsers) -> None:
     p = subparsers.add_parser("convert", help="convert between vector file formats",
                               description="Read IN (native .npz, word2vec .bin, or word2vec text) and write OUT.")
     p.add_argument("input", metavar="IN")
     p.add_argument("output", metavar="OUT")
-    p.add_argument("--to", required=True, choices=["native", "word2vec-binary", "word2vec-text", "glove", "tsv"])
+    p.add_argument("--to", required=True, choices=list(_format_names()),
+                   help="; ".join(f"{name}: {doc}" for name, doc in _format_names().items()))
     p.set_defaults(run=run_convert)
 
 
 def run_convert(args: argparse.Namespace) -> int:
-    from wordvec.io import formats
+    from wordvec.io import registry
 
     kv = load_vectors(args.input)
-    if args.to == "native":
-        kv.save(args.output)
-    elif args.to in ("word2vec-binary", "word2vec-text"):
-        kv.save_word2vec_format(args.output, binary=args.to == "word2vec-binary")
-    elif args.to == "glove":
-        formats.write_glove(args.output, kv.words, kv.vectors)
-    else:
-        formats.write_projector(args.output, kv.words, kv.vectors)
+    registry.write_vectors(kv, args.output, args.to)
     print(f"wrote {len(kv)} vectors to {args.output} ({args.to})")
     return 0
 

@@ -11,11 +11,10 @@ from hypothesis import strategies as st
 
 from wordvec import KeyedVectors
 from wordvec.errors import DataError
-from wordvec.io.formats import read_glove, read_word2vec
-from wordvec.text.scan import scan_corpus
-from wordvec.experiments.sst.data import read_sentences
+from wordvec.io.registry import UNTRUSTED_READERS
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SEED_FILES = {"word2vec-text": "v.txt", "glove": "v.txt", "word2vec-binary": "v.bin", "native": "v.npz"}
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def valid_files(tmp_path_factory):
@@ -46,31 +45,27 @@ def only_data_errors(read, path, data: bytes):
         pass
 
 
+def test_every_untrusted_reader_is_covered_here():
+    """The registry is the list of readers; this file must cover each of them."""
+    assert set(UNTRUSTED_READERS) == set(SEED_FILES) | {"corpus", "corpus-gz", "sst"}
+
+
 @SETTINGS
 @given(data=st.binary(max_size=3000))
 def test_corpus_reader_and_scan(tmp_path, data):
-    only_data_errors(lambda p: scan_corpus(p, tmp_path, 1, None), tmp_path / "c.txt", data)
-    only_data_errors(lambda p: scan_corpus(p, tmp_path, 1, None), tmp_path / "c.gz", gzip.compress(data)[:len(data)])
+    only_data_errors(UNTRUSTED_READERS["corpus"][1], tmp_path / "c.txt", data)
+    only_data_errors(UNTRUSTED_READERS["corpus-gz"][1], tmp_path / "c.gz", gzip.compress(data)[:len(data)])
 
 
 @SETTINGS
 @given(data=st.binary(max_size=2000))
 def test_sst_sentences(tmp_path, data):
-    only_data_errors(read_sentences, tmp_path / "s.txt", data)
+    only_data_errors(UNTRUSTED_READERS["sst"][1], tmp_path / "s.txt", data)
 
 
 @SETTINGS
-@given(st.data())
-def test_word2vec_and_glove_readers(tmp_path, seeds, data):
-    text = data.draw(st.one_of(st.binary(max_size=500), damaged(seeds["v.txt"])))
-    only_data_errors(read_word2vec, tmp_path / "v.txt", text)
-    only_data_errors(read_glove, tmp_path / "g.txt", text)
-    binary = data.draw(st.one_of(st.binary(max_size=500), damaged(seeds["v.bin"])))
-    only_data_errors(lambda p: read_word2vec(p, binary=True), tmp_path / "v.bin", binary)
-
-
-@SETTINGS
-@given(st.data())
-def test_native_loader(tmp_path, seeds, data):
-    blob = data.draw(st.one_of(st.binary(max_size=500), damaged(seeds["v.npz"])))
-    only_data_errors(lambda p: (KeyedVectors.load(p), KeyedVectors.load(p, mmap=True)), tmp_path / "v.npz", blob)
+@given(st.data(), st.sampled_from(sorted(SEED_FILES)))
+def test_vector_file_readers(tmp_path, seeds, data, name):
+    suffix, read = UNTRUSTED_READERS[name]
+    blob = data.draw(st.one_of(st.binary(max_size=500), damaged(seeds[SEED_FILES[name]])))
+    only_data_errors(read, tmp_path / f"v{suffix}", blob)

@@ -105,3 +105,15 @@ def test_report_and_errors(vectors, tmp_path):
         word_pairs(vectors, tmp_path / "none.tsv")
     with pytest.raises(ValueError, match="method='x'"):
         analogy(vectors, method="x")
+
+
+@pytest.mark.parametrize("method", ["3cosadd", "3cosmul"])
+def test_a_zero_row_neither_breaks_nor_wins_an_evaluation(tmp_path, method):
+    """The zero row once divided by zero here but not in most_similar; now both use one scorer."""
+    words = ["a", "b", "c", "d", "zero"]
+    vectors = np.array([[1, 0, 0], [1, 1, 0], [0, 0, 1], [0, 1, 1], [0, 0, 0]], dtype=np.float32)
+    path = tmp_path / "q.txt"
+    path.write_text(": s\na b c d\nb a d c\n")
+    with np.errstate(all="raise"):
+        result = analogy(KeyedVectors(words, vectors), path, restrict_vocab=10, method=method)
+    assert result.total.correct == 2

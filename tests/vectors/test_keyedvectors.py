@@ -74,6 +74,22 @@ def test_zero_vectors_do_not_break_queries():
     assert np.all(np.isfinite(kv.unit_vectors))
 
 
+@pytest.mark.parametrize("gensim_arithmetic", [False, True])
+def test_a_zero_row_scores_the_same_in_every_path(gensim_arithmetic):
+    """A zero vector has cosine 0 with everything: 3CosAdd scores it 0, 3CosMul 0.5 / (0.5 + 1e-6),
+    whether scored in batches or in gensim's arithmetic (the path evaluate uses on near ties)."""
+    kv = KeyedVectors(["a", "b", "c", "z"], np.array([[1, 0], [0.6, 0.8], [0, 1], [0, 0]], dtype=np.float32))
+    pos, neg = kv.unit_vectors[[[1, 2]]], kv.unit_vectors[[[0]]]
+    add = kv.analogy_scores(pos, neg, "3cosadd", gensim_arithmetic=gensim_arithmetic)[0]
+    mul = kv.analogy_scores(pos, neg, "3cosmul", gensim_arithmetic=gensim_arithmetic)[0]
+    assert np.all(np.isfinite(add)) and np.all(np.isfinite(mul))
+    assert add[3] == 0.0
+    assert mul[3] == pytest.approx(0.25 / (0.5 + 1e-6))
+    assert dict(kv.most_similar(["b", "c"], ["a"], topn=4))["z"] == 0.0
+    assert dict(kv.most_similar_cosmul(["b", "c"], ["a"], topn=4))["z"] == pytest.approx(mul[3])
+    assert kv.similar_by_vector(np.zeros(2), topn=4)[0][1] == 0.0
+
+
 def test_duplicate_words_are_refused():
     with pytest.raises(ValueError, match="word 'a' occurs twice"):
         KeyedVectors(["a", "b", "a"], np.zeros((3, 2)))

@@ -16,6 +16,7 @@ from typing import BinaryIO
 import numpy as np
 
 from wordvec.errors import DataError
+from wordvec.io.atomic import atomic_write
 
 _ENCODING_ERRORS = ("strict", "replace", "ignore")
 
@@ -23,7 +24,7 @@ _ENCODING_ERRORS = ("strict", "replace", "ignore")
 def write_word2vec(path: str | os.PathLike, words, vectors: np.ndarray, binary: bool = False) -> None:
     """Write ``words`` and ``vectors`` (n, dim) in the word2vec format."""
     vectors = np.asarray(vectors, dtype=np.float32)
-    with open(path, "wb") as f:
+    with atomic_write(path) as f:
         f.write(f"{len(words)} {vectors.shape[1]}\n".encode())
         for word, vector in zip(words, vectors):
             _check_writable(word)
@@ -35,7 +36,7 @@ def write_word2vec(path: str | os.PathLike, words, vectors: np.ndarray, binary: 
 
 def write_glove(path: str | os.PathLike, words, vectors: np.ndarray) -> None:
     """GloVe text: "word v1 ... vd" lines, no header."""
-    with open(path, "w", encoding="utf-8") as f:
+    with atomic_write(path, text=True) as f:
         for word, vector in zip(words, np.asarray(vectors, dtype=np.float32)):
             _check_writable(word)
             f.write(f"{word} {' '.join(repr(float(x)) for x in vector)}\n")
@@ -45,12 +46,13 @@ def write_projector(directory: str | os.PathLike, words, vectors: np.ndarray) ->
     """TensorBoard projector files: vectors.tsv (tab-separated) and metadata.tsv (one word a line)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    np.savetxt(directory / "vectors.tsv", np.asarray(vectors, dtype=np.float32), delimiter="\t", fmt="%.7g")
-    with open(directory / "metadata.tsv", "w", encoding="utf-8") as f:
-        for word in words:
-            if "\n" in word or "\t" in word:
-                raise ValueError(f"word {word!r} holds a tab or a newline: it cannot go in metadata.tsv")
-            f.write(word + "\n")
+    bad = next((w for w in words if "\n" in w or "\t" in w), None)
+    if bad is not None:
+        raise ValueError(f"word {bad!r} holds a tab or a newline: it cannot go in metadata.tsv")
+    with atomic_write(directory / "vectors.tsv", text=True) as f:
+        np.savetxt(f, np.asarray(vectors, dtype=np.float32), delimiter="\t", fmt="%.7g")
+    with atomic_write(directory / "metadata.tsv", text=True) as f:
+        f.writelines(word + "\n" for word in words)
     return directory / "vectors.tsv", directory / "metadata.tsv"
 
 

@@ -1,7 +1,7 @@
 """Named arrays plus JSON metadata in one .npz file, written atomically, read without pickle.
 
-A file is written to a temporary name, flushed to disk with fsync and renamed
-over its final name, so a crash leaves the complete new file or none. Members
+A file is written through ``io.atomic`` (a temporary file, fsync, rename), so a
+crash leaves the complete new file or none. Members
 are stored uncompressed; reading uses ``allow_pickle=False`` (an object array,
 the only way an .npz can carry a pickle, is refused, so loading can never run
 code), and the zip CRC catches damaged bytes. Arrays can be memory-mapped.
@@ -17,24 +17,16 @@ from pathlib import Path
 import numpy as np
 
 from wordvec.errors import StorageError
+from wordvec.io.atomic import atomic_write
 
 META = "__meta__"
 
 
 def save_arrays(path: str | os.PathLike, arrays: dict[str, np.ndarray], meta: dict) -> None:
     """Atomically write ``arrays`` and the JSON-serialisable ``meta`` to ``path``."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
     meta_bytes = np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8)
-    try:
-        with open(tmp, "wb") as f:
-            np.savez(f, **arrays, **{META: meta_bytes})
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    _fsync_dir(path.parent)
+    with atomic_write(path) as f:
+        np.savez(f, **arrays, **{META: meta_bytes})
 
 
 def load_arrays(path: str | os.PathLike, mmap: bool = False) -> tuple[dict[str, np.ndarray], dict]:
@@ -94,14 +86,3 @@ def _npy_header(stream) -> tuple[tuple, bool, np.dtype]:
     if version == (1, 0):
         return np.lib.format.read_array_header_1_0(stream)
     return np.lib.format.read_array_header_2_0(stream)
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # some platforms cannot open directories
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

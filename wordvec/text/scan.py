@@ -1,7 +1,7 @@
 """The vocabulary scan: one pass that counts words and stores the corpus as ids.
 
 The pass gives each new word a provisional id (order of first appearance) and
-writes the ids, with -1 at each line end, to a temporary file. Once the counts
+writes the ids, with -1 at each line end, to an anonymous temporary file. Once the counts
 are known the vocabulary is chosen (``min_count``, ``max_vocab_size``, ids by
 decreasing count) and the file is rewritten with final ids, dropping the words
 left out. Training epochs then read that file in fixed-size chunks, so memory
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import array
 import logging
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -22,7 +23,8 @@ import numpy as np
 
 from wordvec.text.corpus import corpus_files, read_blocks
 from wordvec.text.tokenize import WordTable
-from wordvec.errors import DataError
+from wordvec.errors import DataError, StorageError
+from wordvec.io.atomic import atomic_write
 from wordvec.text.vocab import Vocabulary
 
 logger = logging.getLogger("wordvec")
@@ -52,19 +54,21 @@ def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | Non
     """Count ``corpus`` and store it as ids in ``workdir / name`` (see the module docstring)."""
     start = time.perf_counter()
     files = corpus_files(corpus)
-    raw_path = workdir / "provisional.ids"
-    with open(raw_path, "wb") as raw:
-        if files is not None:
-            words, counts = _encode_files(files, raw)
-        else:
-            words, counts = _encode_token_lists(corpus, raw)
-    n_tokens = int(counts.sum())
-    if n_tokens == 0:
-        raise DataError("the corpus is empty: it holds no tokens")
-    vocab, remap = _choose_vocabulary(words, counts, min_count, max_vocab_size)
     ids_path = workdir / name
-    _rewrite(raw_path, ids_path, remap)
-    raw_path.unlink()
+    try:
+        with tempfile.TemporaryFile(dir=workdir) as raw:  # no name: nothing to plant, nothing left behind
+            if files is not None:
+                words, counts = _encode_files(files, raw)
+            else:
+                words, counts = _encode_token_lists(corpus, raw)
+            n_tokens = int(counts.sum())
+            if n_tokens == 0:
+                raise DataError("the corpus is empty: it holds no tokens")
+            vocab, remap = _choose_vocabulary(words, counts, min_count, max_vocab_size)
+            raw.seek(0)
+            _rewrite(raw, ids_path, remap)
+    except OSError as exc:
+        raise StorageError(f"cannot store the corpus as word ids in {workdir}: {exc.strerror or exc}") from None
     seconds = time.perf_counter() - start
     logger.info("vocabulary: %d words kept of %d distinct, %d of %d tokens (%.0f tokens/s)",
                 len(vocab), len(counts), vocab.total, n_tokens, n_tokens / max(seconds, 1e-9))
@@ -125,10 +129,10 @@ def _choose_vocabulary(words: Callable, counts: np.ndarray, min_count: int,
     return Vocabulary(words(order), counts[order]), remap
 
 
-def _rewrite(src: Path, dst: Path, remap: np.ndarray) -> None:
+def _rewrite(fin: BinaryIO, dst: Path, remap: np.ndarray) -> None:
     """Map provisional ids to final ones, dropping words outside the vocabulary."""
     table = np.append(remap, np.int32(SEPARATOR))  # index -1 (a line end) maps to -1
-    with open(src, "rb") as fin, open(dst, "wb") as fout:
+    with atomic_write(dst) as fout:
         while True:
             block = np.fromfile(fin, dtype=np.int32, count=_FLUSH_TOKENS)
             if len(block) == 0:

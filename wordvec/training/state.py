@@ -56,8 +56,6 @@ class Checkpointer:
         self.meta = meta  # settings, vocabulary and corpus: the same in every checkpoint
         self.arrays = arrays  # the weights and counts as they are now
         self._last_time, self._last_words = time.monotonic(), None
-        for stale in self.directory.glob(f".{PREFIX}-*.npz.tmp"):  # left by a process killed mid-write
-            stale.unlink(missing_ok=True)
 
     def due(self, progress: Progress) -> bool:
         if self._last_words is None:

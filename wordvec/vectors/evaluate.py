@@ -113,63 +113,28 @@ def _predict(kv, questions, ok, restrict_vocab, method) -> list[str | None]:
     """gensim's answer to each question: the first of the top five (question words
     excluded) whose upper case is not a question word.
 
-    Scores come from one matrix product per batch; a question whose leading
+    Scores come from one matrix product per batch (``KeyedVectors.analogy_scores``;
+    3CosMul over the whole vocabulary, as gensim's); a question whose leading
     scores lie within 1e-5 of each other, where the rounding of a matrix-matrix
     product might order them differently from gensim's matrix-vector product,
-    is scored again exactly as gensim scores it.
+    is scored again in gensim's arithmetic.
     """
     if not questions:
         return []
     idx = np.array([[ok[w] for w in q[:3]] for q in questions])  # (n, 3): a, b, c
-    unit = kv.unit_vectors
+    unit, vocab = kv.unit_vectors, restrict_vocab if method == "3cosadd" else None
     answers = []
     for start in range(0, len(idx), _BATCH):
         batch = idx[start:start + _BATCH]
-        scores = _cosadd_scores(kv, unit, batch, restrict_vocab) if method == "3cosadd" else \
-            _cosmul_scores(kv, unit, batch)
-        for row, (a, b, c), words in zip(scores, batch, questions[start:start + _BATCH]):
-            best = _leading(row, 5 + 3)
+        positive, negative = unit[batch[:, 1:]], unit[batch[:, :1]]  # b, c and a
+        scores = kv.analogy_scores(positive, negative, method, vocab)
+        for i, (row, (a, b, c), words) in enumerate(zip(scores, batch, questions[start:start + _BATCH])):
+            best = kv.top_indices(row, 5 + 3)
             if np.any(np.diff(row[best]) > -1e-5):  # a near tie: score as gensim does
-                row = _exact_scores(kv, unit, (a, b, c), restrict_vocab, method)
-                best = _leading(row, 5 + 3)
+                row = kv.analogy_scores(positive[i:i + 1], negative[i:i + 1], method, vocab, gensim_arithmetic=True)[0]
+                best = kv.top_indices(row, 5 + 3)
             answers.append(_first_answer(kv, best, [b, c, a], set(words[:3]), ok))
     return answers
-
-
-def _cosadd_scores(kv, unit, batch, restrict_vocab) -> np.ndarray:
-    """cos(w, mean(unit b, unit c, -unit a)) for every word w of the restricted vocabulary."""
-    means = (unit[batch[:, 1]] + unit[batch[:, 2]] + -unit[batch[:, 0]]) / 3  # (n, dim), gensim's order
-    means = np.array([unitvec(m) for m in means])
-    return (means @ kv.vectors[:restrict_vocab].T) / kv.norms[:restrict_vocab]
-
-
-def _cosmul_scores(kv, unit, batch) -> np.ndarray:
-    """s(w, b) s(w, c) / (s(w, a) + 1e-6), s = (1 + cos) / 2, over the whole vocabulary (as gensim)."""
-    def s(rows):
-        return (1 + (unit[rows] @ kv.vectors.T) / kv.norms) / 2
-
-    return s(batch[:, 1]) * s(batch[:, 2]) / (s(batch[:, 0]) + 0.000001)
-
-
-def _exact_scores(kv, unit, question, restrict_vocab, method) -> np.ndarray:
-    """One question's scores computed operation for operation as gensim computes them."""
-    a, b, c = question
-    if method == "3cosadd":
-        mean = np.zeros(kv.vector_size, dtype=kv.vectors.dtype)
-        for weight, row in ((1, b), (1, c), (-1, a)):
-            mean += kv.vectors.dtype.type(weight) * unit[row]
-        mean = unitvec(mean / kv.vectors.dtype.type(3))
-        return np.dot(kv.vectors[:restrict_vocab], mean) / kv.norms[:restrict_vocab]
-    pos = [(1 + np.dot(kv.vectors, unit[row]) / kv.norms) / 2 for row in (b, c)]
-    neg = [(1 + np.dot(kv.vectors, unit[row]) / kv.norms) / 2 for row in (a,)]
-    return np.prod(pos, axis=0) / (np.prod(neg, axis=0) + 0.000001)
-
-
-def _leading(scores: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k highest scores, best first."""
-    k = min(k, len(scores))
-    best = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-    return best[np.argsort(-scores[best])]
 
 
 def _first_answer(kv, best, inputs, ignore, ok) -> str | None:

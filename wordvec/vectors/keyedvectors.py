@@ -22,6 +22,7 @@ from wordvec.io.native import load_arrays, save_arrays
 _FORMAT = "wordvec.KeyedVectors"
 (_DNRM2,) = get_blas_funcs(("nrm2",), (np.zeros(1),))
 _READABLE = (_FORMAT, "wordvec.Word2Vec")
+_BATCH = 1000  # queries scored by one matrix product
 
 
 class KeyedVectors:
@@ -109,20 +110,15 @@ class KeyedVectors:
         ``positive`` and ``negative`` hold words or vectors; the query words
         themselves are left out of the result. Scores are cosine similarities.
         """
-        query, exclude = self._query_vector(positive, negative)
-        return self._top(query[None, :], [exclude], topn, restrict_vocab)[0]
+        pos, neg, exclude = self._terms(positive, negative)
+        return self._best(self.analogy_scores(pos, neg, "3cosadd", restrict_vocab)[0], exclude, topn)
 
     def most_similar_cosmul(self, positive: str | Iterable = (), negative: str | Iterable = (),
                             topn: int = 10, restrict_vocab: int | None = None) -> list[tuple[str, float]]:
-        """3CosMul: argmax prod_p s(w, p) / (prod_n s(w, n) + 1e-6), s = (1 + cos) / 2."""
-        positive, negative = _as_list(positive), _as_list(negative)
-        pos = [self._unit_of(x) for x in positive]
-        neg = [self._unit_of(x) for x in negative]
-        unit = self.unit_vectors[:restrict_vocab]
-        scores = np.prod([(1 + unit @ p) / 2 for p in pos], axis=0)
-        scores = scores / (np.prod([(1 + unit @ n) / 2 for n in neg], axis=0) + 1e-6)
-        exclude = {self.index(x) for x in positive + negative if isinstance(x, str)}
-        return self._best(scores, exclude, topn)
+        """3CosMul (Levy and Goldberg 2014): the words w maximising
+        prod_p s(w, p) / (prod_n s(w, n) + 1e-6), with s = (1 + cos) / 2."""
+        pos, neg, exclude = self._terms(positive, negative)
+        return self._best(self.analogy_scores(pos, neg, "3cosmul", restrict_vocab)[0], exclude, topn)
 
     def similar_by_vector(self, vector: np.ndarray, topn: int = 10,
                           restrict_vocab: int | None = None) -> list[tuple[str, float]] | list[list]:
@@ -130,7 +126,11 @@ class KeyedVectors:
         vectors = np.asarray(vector, dtype=self.vectors.dtype)
         batch = vectors.reshape(-1, self.vector_size)
         norms = np.linalg.norm(batch, axis=1, keepdims=True)
-        results = self._top(batch / np.where(norms > 0, norms, 1), [set()] * len(batch), topn, restrict_vocab)
+        batch = batch / np.where(norms > 0, norms, 1)
+        results = []
+        for start in range(0, len(batch), _BATCH):  # (batch, n_words) scores at a time
+            scores = self.cosine_scores(batch[start:start + _BATCH], restrict_vocab)
+            results += [self._best(row, set(), topn) for row in scores]
         return results if vectors.ndim == 2 else results[0]
 
     def doesnt_match(self, words: Sequence[str]) -> str:
@@ -150,6 +150,60 @@ class KeyedVectors:
         if method == "3cosmul":
             return self.most_similar_cosmul([b, c], [a], topn=topn, restrict_vocab=restrict_vocab)
         raise ValueError(f"method={method!r} must be '3cosadd' or '3cosmul'")
+
+    # the one scorer: every query above and every evaluation goes through these
+
+    def cosine_scores(self, queries: np.ndarray, restrict_vocab: int | None = None) -> np.ndarray:
+        """cos(q, w) = q . w / |w| for each unit row q of ``queries`` (n, dim) and each of the
+        first ``restrict_vocab`` words w: shape (n, n_words). A zero word vector scores 0."""
+        norms = self.norms[:restrict_vocab]
+        return (queries @ self.vectors[:restrict_vocab].T) / np.where(norms > 0, norms, 1)
+
+    def analogy_scores(self, positive: np.ndarray, negative: np.ndarray, method: str = "3cosadd",
+                       restrict_vocab: int | None = None, gensim_arithmetic: bool = False) -> np.ndarray:
+        """Scores of every word for n queries at once: shape (n, n_words).
+
+        ``positive`` (n, p, dim) and ``negative`` (n, q, dim) hold unit vectors.
+        3CosAdd: cos(w, unit(mean(p_1, .., p_p, -n_1, .., -n_q))) (gensim's mean
+        vector); 3CosMul: prod_i s(w, p_i) / (prod_j s(w, n_j) + 1e-6), s = (1 + cos) / 2.
+        ``gensim_arithmetic=True`` computes each query operation for operation as
+        gensim does (matrix-vector products; slower), for results equal to its
+        bit for bit where scores nearly tie.
+        """
+        if method not in ("3cosadd", "3cosmul"):
+            raise ValueError(f"method={method!r} must be '3cosadd' or '3cosmul'")
+        if gensim_arithmetic:
+            return np.array([self._gensim_scores(p, n, method, restrict_vocab) for p, n in zip(positive, negative)])
+        if method == "3cosadd":
+            terms = np.concatenate([positive, -negative], axis=1)
+            means = terms.sum(axis=1, dtype=self.vectors.dtype) / terms.shape[1]
+            return self.cosine_scores(np.array([unitvec(m) for m in means]), restrict_vocab)
+        n, p = positive.shape[:2]
+        s = (1 + self.cosine_scores(np.concatenate([positive, negative], axis=1).reshape(-1, self.vector_size),
+                                    restrict_vocab)) / 2
+        s = s.reshape(n, -1, s.shape[1])
+        return np.prod(s[:, :p], axis=1) / (np.prod(s[:, p:], axis=1) + 1e-6)
+
+    def _gensim_scores(self, positive, negative, method, restrict_vocab) -> np.ndarray:
+        """One query's scores in gensim's order of operations (see :meth:`analogy_scores`)."""
+        vectors, norms = self.vectors[:restrict_vocab], self.norms[:restrict_vocab]
+        norms = np.where(norms > 0, norms, 1)
+        if method == "3cosadd":
+            mean = np.zeros(self.vector_size, dtype=self.vectors.dtype)
+            for weight, term in [(1, p) for p in positive] + [(-1, n) for n in negative]:
+                mean += self.vectors.dtype.type(weight) * term
+            mean = unitvec(mean / self.vectors.dtype.type(len(positive) + len(negative)))
+            return np.dot(vectors, mean) / norms
+        pos = [(1 + np.dot(vectors, term) / norms) / 2 for term in positive]
+        neg = [(1 + np.dot(vectors, term) / norms) / 2 for term in negative]
+        return np.prod(pos, axis=0) / (np.prod(neg, axis=0) + 1e-6)
+
+    @staticmethod
+    def top_indices(scores: np.ndarray, k: int) -> np.ndarray:
+        """Indices of the ``k`` highest of ``scores``, best first (ties keep index order)."""
+        k = min(k, len(scores))
+        best = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        return best[np.argsort(-scores[best], kind="stable")]
 
     # files
 
@@ -194,32 +248,19 @@ class KeyedVectors:
             raise ValueError(f"a query vector must have shape ({self.vector_size},), got {vector.shape}")
         return vector / (np.linalg.norm(vector) or 1)
 
-    def _query_vector(self, positive, negative) -> tuple[np.ndarray, set[int]]:
-        """mean of +unit(p) and -unit(n), then normalised (gensim's get_mean_vector)."""
+    def _terms(self, positive, negative) -> tuple[np.ndarray, np.ndarray, set[int]]:
+        """A query's positive and negative unit vectors, shaped (1, p, dim) and (1, q, dim), and
+        the indices of its words (left out of the answers)."""
         positive, negative = _as_list(positive), _as_list(negative)
         if not positive and not negative:
             raise ValueError("give at least one positive or negative word")
-        terms = [self._unit_of(x) for x in positive] + [-self._unit_of(x) for x in negative]
-        mean = unitvec(np.sum(terms, axis=0, dtype=self.vectors.dtype) / len(terms))
-        exclude = {self.index(x) for x in positive + negative if isinstance(x, str)}
-        return mean.astype(self.vectors.dtype), exclude
-
-    def _top(self, queries: np.ndarray, excludes: list[set[int]], topn: int,
-             restrict_vocab: int | None) -> list[list[tuple[str, float]]]:
-        """Best matches for each unit-length row of ``queries`` (one matrix product per 1,000)."""
-        vectors, norms = self.vectors[:restrict_vocab], self.norms[:restrict_vocab]
-        norms = np.where(norms > 0, norms, 1)  # a zero vector scores 0, not NaN
-        results = []
-        for start in range(0, len(queries), 1000):
-            scores = (queries[start:start + 1000] @ vectors.T) / norms  # (batch, n_words)
-            for row, exclude in zip(scores, excludes[start:start + 1000]):
-                results.append(self._best(row, exclude, topn))
-        return results
+        shape = (1, -1, self.vector_size)
+        pos = np.array([self._unit_of(x) for x in positive], dtype=self.vectors.dtype).reshape(shape)
+        neg = np.array([self._unit_of(x) for x in negative], dtype=self.vectors.dtype).reshape(shape)
+        return pos, neg, {self.index(x) for x in positive + negative if isinstance(x, str)}
 
     def _best(self, scores: np.ndarray, exclude: set[int], topn: int) -> list[tuple[str, float]]:
-        k = min(len(scores), topn + len(exclude))
-        best = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-        best = best[np.argsort(-scores[best], kind="stable")]
+        best = self.top_indices(scores, topn + len(exclude))
         return [(self.words[i], float(scores[i])) for i in best if i not in exclude][:topn]
 
 

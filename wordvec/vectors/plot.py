@@ -10,8 +10,12 @@ import os
 from collections.abc import Sequence
 
 import numpy as np
+from pathlib import Path
+
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from wordvec.io.atomic import atomic_write
 
 
 def svd_projection(vectors: np.ndarray, n_components: int = 2) -> np.ndarray:
@@ -89,4 +93,7 @@ def loss_curve(history: Sequence[float], title: str = "Training loss", xlabel: s
 
 
 def save(fig: Figure, path: str | os.PathLike) -> None:
-    fig.savefig(path, dpi=120, bbox_inches="tight")
+    """Write ``fig`` as an image (format from the suffix: .png, .svg, .pdf), atomically."""
+    path = Path(path)
+    with atomic_write(path) as f:
+        fig.savefig(f, format=path.suffix[1:].lower() or "png", dpi=120, bbox_inches="tight")

@@ -1,0 +1,97 @@
+"""One registry of the vector file formats wordvec reads and writes, and of its untrusted readers.
+
+:data:`FORMATS` is the one place a format is declared: its name (as ``wordvec
+convert --to`` takes it), the suffixes that name it, and how to read and write
+it. The CLI's dispatch by file name, ``convert``, the fuzz harnesses and the
+hostile-input tests all take their lists from here. :data:`UNTRUSTED_READERS`
+adds the readers of outside data that are not vector files (corpus, SST).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from wordvec.errors import ParameterError
+from wordvec.io import formats
+from wordvec.vectors.keyedvectors import KeyedVectors
+
+
+@dataclass(frozen=True)
+class Format:
+    """A vector file format; ``read`` is None for a format wordvec only writes."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    read: Callable[[Path], KeyedVectors] | None
+    write: Callable[[KeyedVectors, Path], None]
+    doc: str
+
+
+FORMATS: dict[str, Format] = {f.name: f for f in [
+    Format("native", (".npz",), KeyedVectors.load, KeyedVectors.save,
+           "wordvec's .npz: arrays and JSON, no pickle; a saved Word2Vec model reads as its vectors"),
+    Format("word2vec-binary", (".bin",), lambda p: KeyedVectors.load_word2vec_format(p, binary=True),
+           lambda kv, p: kv.save_word2vec_format(p, binary=True), "word2vec.c's binary format"),
+    Format("word2vec-text", (".txt", ".vec"), KeyedVectors.load_word2vec_format, KeyedVectors.save_word2vec_format,
+           "word2vec text: a header 'n_words dim', then 'word v1 ... vd' lines (fastText's .vec)"),
+    Format("glove", (), lambda p: KeyedVectors(*formats.read_glove(p)),
+           lambda kv, p: formats.write_glove(p, kv.words, kv.vectors), "GloVe text: word2vec text without the header"),
+    Format("tsv", (), None, lambda kv, p: formats.write_projector(p, kv.words, kv.vectors),
+           "TensorBoard projector: a directory with vectors.tsv and metadata.tsv"),
+]}
+DEFAULT = "word2vec-text"  # for a file name with no known suffix
+
+
+def format_of(path: str | os.PathLike, name: str | None = None) -> Format:
+    """The format called ``name``, or else the one ``path``'s suffix names (word2vec text by default)."""
+    if name is not None:
+        if name not in FORMATS:
+            raise ParameterError(f"format={name!r} must be one of {', '.join(map(repr, FORMATS))}")
+        return FORMATS[name]
+    suffix = Path(path).suffix.lower()
+    return next((f for f in FORMATS.values() if suffix in f.suffixes), FORMATS[DEFAULT])
+
+
+def read_vectors(path: str | os.PathLike, name: str | None = None) -> KeyedVectors:
+    """Vectors from ``path`` in format ``name`` (default: by suffix)."""
+    fmt = format_of(path, name)
+    if fmt.read is None:
+        raise ParameterError(f"format {fmt.name!r} can be written but not read")
+    return fmt.read(Path(path))
+
+
+def write_vectors(kv: KeyedVectors, path: str | os.PathLike, name: str | None = None) -> Format:
+    """Write ``kv`` to ``path`` in format ``name`` (default: by suffix); returns the format used."""
+    fmt = format_of(path, name)
+    fmt.write(kv, Path(path))
+    return fmt
+
+
+def _scan(path: Path) -> object:
+    from wordvec.text.scan import scan_corpus
+
+    return scan_corpus(path, path.parent, 1, None)
+
+
+def _sst(path: Path) -> object:
+    from wordvec.experiments.sst.data import read_sentences
+
+    return read_sentences(path)
+
+
+def _native_both_ways(path: Path) -> object:
+    return KeyedVectors.load(path), KeyedVectors.load(path, mmap=True)
+
+
+# Every reader of outside data: name -> (suffix of the file it reads, reader). Each must raise
+# only DataError (or a subclass) on any bytes; fuzz/ and tests/io/test_hostile_input.py check it.
+UNTRUSTED_READERS: dict[str, tuple[str, Callable[[Path], object]]] = {
+    "corpus": (".txt", _scan),
+    "corpus-gz": (".gz", _scan),
+    "sst": (".txt", _sst),
+    **{name: (f.suffixes[0] if f.suffixes else ".txt", f.read) for name, f in FORMATS.items() if f.read},
+    "native": (".npz", _native_both_ways),
+}
