@@ -7,11 +7,11 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import make_sentences, write_sst
-from wordvec.io.checkpoints import list_checkpoints
+
 from wordvec.cli import main
 from wordvec.experiments.sst.experiment import SSTConfig, train_sst
+from wordvec.io.checkpoints import list_checkpoints
 
 FAST = ["--dim", "5", "--context", "3", "--negatives", "4", "--batch-size", "10"]
 

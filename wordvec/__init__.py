@@ -14,7 +14,15 @@ The layers, each a subpackage:
 __version__ = "0.1.0"
 
 from wordvec.training.word2vec import Word2Vec
-from wordvec.vectors import evaluate
 from wordvec.vectors.keyedvectors import KeyedVectors
 
 __all__ = ["KeyedVectors", "Word2Vec", "evaluate"]
+
+
+def __getattr__(name: str):
+    """``wordvec.evaluate`` on first use: it brings scipy.stats, which training does not need."""
+    if name == "evaluate":
+        from wordvec.vectors import evaluate
+
+        return evaluate
+    raise AttributeError(f"module 'wordvec' has no attribute {name!r}")

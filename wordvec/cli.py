@@ -67,9 +67,10 @@ def _add_sst(subparsers) -> None:
 
 
 def run_sst(args: argparse.Namespace) -> int:
-    from wordvec.vectors import plot
-    from wordvec.experiments.sst.experiment import PLOT_WORDS, SSTConfig, train_sst
+    """``wordvec sst``: the classic experiment; writes its two pictures and prints the final loss."""
     from wordvec.experiments.sst.data import load_sst
+    from wordvec.experiments.sst.experiment import PLOT_WORDS, SSTConfig, train_sst
+    from wordvec.vectors import plot
 
     start = time.perf_counter()
     out = Path(args.out)
@@ -131,6 +132,7 @@ def _add_train(subparsers) -> None:
 
 
 def run_train(args: argparse.Namespace) -> int:
+    """``wordvec train``: fit Word2Vec on a corpus and save the model or its vectors."""
     from wordvec.training.word2vec import Word2Vec
 
     if args.resume and not args.checkpoint_dir:
@@ -177,6 +179,7 @@ def _add_queries(subparsers) -> None:
 
 
 def run_similar(args: argparse.Namespace) -> int:
+    """``wordvec similar``: the nearest neighbours of each word."""
     kv = load_vectors(args.model)
     for word in args.words:
         print(f"{word}: " + ", ".join(f"{w} {s:.3f}" for w, s in kv.most_similar(word, topn=args.topn)))
@@ -184,6 +187,7 @@ def run_similar(args: argparse.Namespace) -> int:
 
 
 def run_analogy(args: argparse.Namespace) -> int:
+    """``wordvec analogy``: a is to b as c is to ?"""
     kv = load_vectors(args.model)
     for word, score in kv.analogy(args.a, args.b, args.c, method=args.method, topn=args.topn):
         print(f"{word}\t{score:.4f}")
@@ -203,6 +207,7 @@ def _add_evaluate(subparsers) -> None:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
+    """``wordvec evaluate``: analogies by section, WS353 and SimLex-999."""
     kv = load_vectors(args.model)
     _print_evaluation(kv, args.restrict_vocab, args.method)
     return 0
@@ -238,6 +243,7 @@ def _add_plot(subparsers) -> None:
 
 
 def run_plot(args: argparse.Namespace) -> int:
+    """``wordvec plot``: words projected to 2-D, as a labelled scatter plot."""
     from wordvec.vectors import plot
 
     kv = load_vectors(args.model)
@@ -267,6 +273,7 @@ def _add_convert(subparsers) -> None:
 
 
 def run_convert(args: argparse.Namespace) -> int:
+    """``wordvec convert``: read any vector file the registry reads, write any format it writes."""
     from wordvec.io import registry
 
     kv = load_vectors(args.input)
@@ -295,10 +302,11 @@ def _add_demo(subparsers) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    """``wordvec demo``: train on the shipped Brown corpus, query, evaluate and plot."""
     from importlib import resources
 
-    from wordvec.vectors import plot
     from wordvec.training.word2vec import Word2Vec
+    from wordvec.vectors import plot
 
     start = time.perf_counter()
     out = Path(args.out)
@@ -322,6 +330,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="wordvec", description="Learn and use word2vec vectors.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for add in (_add_demo, _add_train, _add_queries, _add_evaluate, _add_plot, _add_convert, _add_sst):
@@ -343,6 +352,7 @@ def _setup_logging() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 done, 1 runtime error, 2 usage, 130 interrupted)."""
     args = build_parser().parse_args(argv)
     _setup_logging()
     try:

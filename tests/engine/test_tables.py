@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 from numba import njit
 
+from wordvec.engine.cpu.rng import new_state
 from wordvec.engine.cpu.sampling import draw
 from wordvec.engine.tables import build_alias
-from wordvec.engine.cpu.rng import new_state
 
 
 @njit

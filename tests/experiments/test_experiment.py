@@ -1,11 +1,11 @@
 import numpy as np
 import pytest
+from conftest import shared_path
 from numpy.testing import assert_allclose
 
-from conftest import shared_path
 from wordvec.errors import DataError
-from wordvec.experiments.sst.experiment import SSTConfig, train_sst
 from wordvec.experiments.sst.data import load_sst
+from wordvec.experiments.sst.experiment import SSTConfig, train_sst
 
 SMALL = dict(dim=5, context=3, negatives=4, batch_size=10, iterations=30, copies=3, sample=1e-2)
 

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
+from wordvec.engine.cpu.rng import new_state
 from wordvec.engine.tables import build_alias
 from wordvec.experiments.sst.minibatch import (
     neg_sampling_pair,
@@ -9,7 +10,6 @@ from wordvec.experiments.sst.minibatch import (
     skipgram_negative_step,
     subsample_corpus,
 )
-from wordvec.engine.cpu.rng import new_state
 from wordvec.reference import neg_sampling_loss_and_gradient, skipgram
 
 

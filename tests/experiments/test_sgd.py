@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from wordvec.io.checkpoints import checkpoint_path, list_checkpoints
 from wordvec.errors import CheckpointError
 from wordvec.experiments.sst.sgd import sgd
+from wordvec.io.checkpoints import checkpoint_path, list_checkpoints
 
 
 def quadratic(x):

@@ -1,10 +1,10 @@
 import urllib.error
 
 import pytest
-
 from conftest import shared_path, write_sst
-from wordvec.experiments.sst import data as sst
+
 from wordvec.errors import DataError
+from wordvec.experiments.sst import data as sst
 
 
 def test_reads_the_real_treebank():

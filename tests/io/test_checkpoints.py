@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from wordvec.errors import CheckpointError
 from wordvec.io.checkpoints import (
     checkpoint_path,
     list_checkpoints,
@@ -9,7 +10,6 @@ from wordvec.io.checkpoints import (
     prune_checkpoints,
     save_checkpoint,
 )
-from wordvec.errors import CheckpointError
 
 
 def test_round_trip(tmp_path):

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from wordvec import KeyedVectors
-from wordvec.io import formats
 from wordvec.errors import DataError
+from wordvec.io import formats
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from wordvec.reference.gradcheck import gradcheck
 from wordvec.reference import log_sigmoid, log_softmax, sigmoid, softmax
+from wordvec.reference.gradcheck import gradcheck
 
 
 def test_sigmoid_known_values():

@@ -2,12 +2,12 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from wordvec.reference.gradcheck import gradcheck
 from wordvec.reference import (
     naive_softmax_loss_and_gradient,
     neg_sampling_loss_and_gradient,
     softmax,
 )
+from wordvec.reference.gradcheck import gradcheck
 
 DIMS = [3, 10, 50]
 

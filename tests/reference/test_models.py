@@ -2,13 +2,13 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from wordvec.reference.gradcheck import gradcheck
 from wordvec.reference import (
     cbow,
     naive_softmax_loss_and_gradient,
     neg_sampling_loss_and_gradient,
     skipgram,
 )
+from wordvec.reference.gradcheck import gradcheck
 
 WORDS = ["a", "b", "c", "d", "e"]
 WORD2IND = {w: i for i, w in enumerate(WORDS)}

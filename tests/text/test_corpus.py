@@ -4,8 +4,8 @@ import lzma
 
 import pytest
 
-from wordvec.text.corpus import corpus_files, read_lines
 from wordvec.errors import DataError
+from wordvec.text.corpus import corpus_files, read_lines
 
 TEXT = "the cat sat\non the mat\n\nsnow \u00e9t\u00e9\n"
 

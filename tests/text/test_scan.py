@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from wordvec.text import corpus, scan
 from wordvec.errors import DataError
+from wordvec.text import corpus, scan
 from wordvec.text.scan import iter_chunks, scan_corpus
 
 

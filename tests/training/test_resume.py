@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from wordvec import Word2Vec
-from wordvec.training import loop as trainer
-from wordvec.io.checkpoints import list_checkpoints
 from wordvec.errors import CheckpointError
+from wordvec.io.checkpoints import list_checkpoints
+from wordvec.training import loop as trainer
 from wordvec.training.state import PREFIX, Checkpointer
 
 SETTINGS = dict(vector_size=16, min_count=1, epochs=3, workers=1, progress=False, window=3)

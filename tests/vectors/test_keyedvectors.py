@@ -5,7 +5,6 @@ from wordvec import KeyedVectors
 from wordvec.errors import UnknownWordError
 
 
-
 @pytest.fixture
 def kv():
     rng = np.random.default_rng(0)

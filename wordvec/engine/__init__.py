@@ -31,9 +31,11 @@ class Backend(Protocol):
     name: str
 
     def train_chunk(self, chunk: np.ndarray, alpha_start: float, alpha_end: float,
-                    stream: int) -> ChunkResult: ...
+                    stream: int) -> ChunkResult:
+        """Train one chunk of ids (-1 at line ends) with the rate falling from alpha_start to alpha_end."""
 
-    def host_weights(self) -> Weights: ...
+    def host_weights(self) -> Weights:
+        """The weights as host arrays (for checkpoints and the fitted model)."""
 
 
 def open_backend(device: str, weights: Weights, tables: Tables, settings: Settings,

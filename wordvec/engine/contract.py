@@ -8,8 +8,9 @@ a new feature adds a field, not a kernel signature:
 
 * :class:`Weights`: the two matrices and, for each word, the *bag* of input rows
   whose mean is the word's input vector (CSR: ``bag_indptr``, ``bag_indices``).
-  Without subwords a word's bag is its own row; with subwords it will be its row
-  plus the rows of its hashed character n-grams.
+  Bag arrays of None mean that each word is its own row (no subwords: the kernel
+  is then compiled without bags, reading rows directly); with subwords a bag will be the word's row plus the
+  rows of its hashed character n-grams.
 * :class:`Tables`: what the kernel samples from (see ``engine.tables``).
 * :class:`Settings`: architecture, output layer and window.
 
@@ -28,12 +29,13 @@ LOSS_NEGATIVE, LOSS_HIERARCHICAL = 0, 1
 
 class Weights(NamedTuple):
     """``vectors_in`` (n_input_rows, dim) and ``vectors_out`` (n_output_rows, dim), float32,
-    updated in place; word w's input rows are ``bag_indices[bag_indptr[w]:bag_indptr[w + 1]]``."""
+    updated in place; word w's input rows are ``bag_indices[bag_indptr[w]:bag_indptr[w + 1]]``,
+    or row w alone when both bag arrays are None."""
 
     vectors_in: np.ndarray
     vectors_out: np.ndarray
-    bag_indptr: np.ndarray  # int64 (n_words + 1,)
-    bag_indices: np.ndarray  # int64 (n_bag_entries,)
+    bag_indptr: np.ndarray | None  # int64 (n_words + 1,), or None: no bags
+    bag_indices: np.ndarray | None  # int64 (n_bag_entries,), or None
 
 
 class Tables(NamedTuple):
@@ -67,6 +69,6 @@ class ChunkResult(NamedTuple):
     words: int  # raw words read, before subsampling
 
 
-def identity_bags(n_words: int) -> tuple[np.ndarray, np.ndarray]:
-    """``(bag_indptr, bag_indices)`` giving each word its own row only (no subwords)."""
-    return np.arange(n_words + 1, dtype=np.int64), np.arange(n_words, dtype=np.int64)
+def identity_bags(n_words: int) -> tuple[None, None]:
+    """``(bag_indptr, bag_indices)`` giving each of ``n_words`` words its own row only (no subwords)."""
+    return None, None

@@ -33,6 +33,7 @@ def load_checkpoint(path: str | os.PathLike) -> tuple[dict[str, np.ndarray], dic
 
 
 def checkpoint_path(directory: str | os.PathLike, prefix: str, step: int) -> Path:
+    """``directory/prefix-STEP.npz``, STEP zero-padded so that names sort by step."""
     return Path(directory) / f"{prefix}-{step:010d}.npz"
 
 

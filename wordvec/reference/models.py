@@ -29,16 +29,10 @@ def _pair_kwargs(loss_kwargs: Mapping, j: int) -> Mapping:
     return loss_kwargs
 
 
-def skipgram(
-    center_word: str,
-    window_size: int,
-    outside_words: Sequence[str],
-    word2ind: Mapping[str, int],
-    center_vectors: np.ndarray,
-    outside_vectors: np.ndarray,
-    loss_and_gradient: LossFn = naive_softmax_loss_and_gradient,
-    **loss_kwargs,
-) -> tuple[float, np.ndarray, np.ndarray]:
+def skipgram(center_word: str, window_size: int, outside_words: Sequence[str], word2ind: Mapping[str, int],
+             center_vectors: np.ndarray, outside_vectors: np.ndarray,
+             loss_and_gradient: LossFn = naive_softmax_loss_and_gradient,
+             **loss_kwargs) -> tuple[float, np.ndarray, np.ndarray]:
     """Skip-gram: the center word predicts each outside word of its window.
 
     J_skipgram = sum_{o in window} J(v_c, o, U).
@@ -71,16 +65,10 @@ def skipgram(
     return loss, grad_center_vectors, grad_outside_vectors
 
 
-def cbow(
-    center_word: str,
-    window_size: int,
-    outside_words: Sequence[str],
-    word2ind: Mapping[str, int],
-    center_vectors: np.ndarray,
-    outside_vectors: np.ndarray,
-    loss_and_gradient: LossFn = naive_softmax_loss_and_gradient,
-    **loss_kwargs,
-) -> tuple[float, np.ndarray, np.ndarray]:
+def cbow(center_word: str, window_size: int, outside_words: Sequence[str], word2ind: Mapping[str, int],
+         center_vectors: np.ndarray, outside_vectors: np.ndarray,
+         loss_and_gradient: LossFn = naive_softmax_loss_and_gradient,
+         **loss_kwargs) -> tuple[float, np.ndarray, np.ndarray]:
     """CBOW: the mean of the context words' vectors predicts the center word.
 
     h = (1/n) sum_{w in window} v_w,   J_cbow = J(h, c, U),

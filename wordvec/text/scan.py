@@ -21,10 +21,10 @@ from typing import BinaryIO
 
 import numpy as np
 
-from wordvec.text.corpus import corpus_files, read_blocks
-from wordvec.text.tokenize import WordTable
 from wordvec.errors import DataError, StorageError
 from wordvec.io.atomic import atomic_write
+from wordvec.text.corpus import corpus_files, read_blocks
+from wordvec.text.tokenize import WordTable
 from wordvec.text.vocab import Vocabulary
 
 logger = logging.getLogger("wordvec")
@@ -42,6 +42,8 @@ class _ProvisionalIds(dict):
 
 @dataclass
 class ScannedCorpus:
+    """A scanned corpus: its vocabulary and its words as ids in a file, ready for the epochs."""
+
     vocab: Vocabulary
     ids_path: Path  # int32 ids, -1 at line ends
     n_words: int  # tokens kept in the vocabulary, per epoch

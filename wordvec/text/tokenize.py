@@ -30,6 +30,27 @@ def _same_bytes(data, start, length, arena, offset):
     return True
 
 
+@njit(cache=True, inline="always")
+def _lookup(data, first, length, h, mask, slots, hashes, arena, offsets):
+    """(id, slot) of the word ``data[first:first + length]`` of hash h, or (-1, its empty slot)."""
+    j = h & mask
+    while slots[j] >= 0:
+        w = slots[j]
+        if hashes[w] == h and offsets[w + 1] - offsets[w] == length:
+            if _same_bytes(data, first, length, arena, offsets[w]):
+                return w, j
+        j = (j + uint64(1)) & mask
+    return -1, j
+
+
+@njit(cache=True, inline="always")
+def _full(length, slots, hashes, arena, offsets, counts, n_words, arena_used):
+    """Whether adding a word of ``length`` bytes would overflow a table."""
+    return (2 * (n_words + 1) > slots.shape[0] or n_words + 2 > offsets.shape[0]
+            or n_words + 1 > hashes.shape[0] or n_words + 1 > counts.shape[0]
+            or arena_used + length > arena.shape[0])
+
+
 @njit(cache=True)
 def rehash(slots, hashes, n_words, capacity):
     """The ids of ``slots`` placed in a new table of ``capacity`` slots."""
@@ -78,20 +99,9 @@ def encode_bytes(data, start, in_line, out, slots, hashes, arena, offsets, count
             h = (h ^ uint64(data[i])) * _FNV_PRIME
             i += 1
         length = i - first
-        j = h & mask
-        word = -1
-        while slots[j] >= 0:
-            w = slots[j]
-            if hashes[w] == h and offsets[w + 1] - offsets[w] == length:
-                if _same_bytes(data, first, length, arena, offsets[w]):
-                    word = w
-                    break
-            j = (j + uint64(1)) & mask
+        word, j = _lookup(data, first, length, h, mask, slots, hashes, arena, offsets)
         if word < 0:
-            full = (2 * (n_words + 1) > slots.shape[0] or n_words + 2 > offsets.shape[0]
-                    or n_words + 1 > hashes.shape[0] or n_words + 1 > counts.shape[0]
-                    or arena_used + length > arena.shape[0])
-            if full:
+            if _full(length, slots, hashes, arena, offsets, counts, n_words, arena_used):
                 return first, n_out, n_words, arena_used, line_has_words
             word = n_words
             n_words += 1

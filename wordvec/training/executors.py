@@ -65,16 +65,19 @@ class HogwildThreads:
         self._jobs.task_done()
 
     def submit(self, chunk: np.ndarray, alpha_start: float, alpha_end: float) -> None:
+        """Queue a chunk for the next free thread (blocks while the queue is full)."""
         if self._errors:
             raise self._errors[0]
         self._jobs.put((chunk, alpha_start, alpha_end))
 
     def wait(self) -> None:
+        """Return once every queued chunk is trained; raise the first error a thread raised."""
         self._jobs.join()
         if self._errors:
             raise self._errors[0]
 
     def close(self) -> None:
+        """Stop the threads (they finish the chunk they hold)."""
         for _ in self._threads:
             self._jobs.put(None)
         for t in self._threads:

@@ -19,8 +19,14 @@ from pathlib import Path
 
 import numpy as np
 
-from wordvec.io.checkpoints import checkpoint_path, list_checkpoints, load_latest, prune_checkpoints, save_checkpoint
 from wordvec.errors import CheckpointError
+from wordvec.io.checkpoints import (
+    checkpoint_path,
+    list_checkpoints,
+    load_latest,
+    prune_checkpoints,
+    save_checkpoint,
+)
 
 logger = logging.getLogger("wordvec")
 PREFIX = "word2vec"
@@ -58,6 +64,7 @@ class Checkpointer:
         self._last_time, self._last_words = time.monotonic(), None
 
     def due(self, progress: Progress) -> bool:
+        """Whether a checkpoint is due: ``every_words`` words or ``every_seconds`` seconds since the last."""
         if self._last_words is None:
             self._last_words = progress.done
         if self.every_words is not None and progress.done - self._last_words >= self.every_words:
@@ -65,6 +72,7 @@ class Checkpointer:
         return self.every_seconds is not None and time.monotonic() - self._last_time >= self.every_seconds
 
     def save(self, progress: Progress, finished: bool = False) -> Path:
+        """Write a checkpoint of the run as it stands (every worker idle) and keep the newest two."""
         path = checkpoint_path(self.directory, PREFIX, progress.done)
         arrays = {**self.arrays(), "states": progress.states, "tallies": progress.tallies}
         meta = {**self.meta, "format": FORMAT, "version": 1, "epoch": progress.epoch,
@@ -78,6 +86,7 @@ class Checkpointer:
 
 
 def has_checkpoints(directory: str | os.PathLike) -> bool:
+    """Whether ``directory`` holds any Word2Vec checkpoint (readable or not)."""
     return bool(list_checkpoints(directory, PREFIX))
 
 

@@ -17,16 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from wordvec import params as table
-from wordvec.engine import open_backend
-from wordvec.engine.contract import (
-    ARCH_CBOW,
-    ARCH_SKIPGRAM,
-    LOSS_HIERARCHICAL,
-    LOSS_NEGATIVE,
-    Settings,
-    Weights,
-    identity_bags,
-)
+from wordvec.engine import contract, open_backend
 from wordvec.engine.cpu.rng import new_state
 from wordvec.engine.tables import build_tables
 from wordvec.errors import CheckpointError, StorageError
@@ -211,7 +202,7 @@ class Word2Vec:
         logger.info("trained %d epochs of %d words (%.0f words/s)", self.epochs, scanned.n_words,
                     self.words_per_second_)
 
-    def _initial_state(self, n: int, workers: int, saved: tuple | None) -> tuple[Weights, Progress]:
+    def _initial_state(self, n: int, workers: int, saved: tuple | None) -> tuple[contract.Weights, Progress]:
         """Weights and progress of a new run (uniform input rows in +-0.5/dim, zero output rows,
         as word2vec.c), or those of a checkpoint."""
         if saved is None:
@@ -224,7 +215,7 @@ class Word2Vec:
             arrays, meta = saved
             vectors_in, vectors_out = np.array(arrays["vectors_in"]), np.array(arrays["vectors_out"])
             progress = restore_progress(arrays, meta, workers, new_state(self.seed, workers))
-        return Weights(vectors_in.astype(np.float32), vectors_out, *identity_bags(n)), progress
+        return contract.Weights(vectors_in.astype(np.float32, copy=False), vectors_out, *contract.identity_bags(n)), progress
 
     def _checkpointer(self, scanned: ScannedCorpus, fingerprint, workers: int, backend) -> Checkpointer | None:
         if self.checkpoint_dir is None:
@@ -240,12 +231,12 @@ class Word2Vec:
 
         return Checkpointer(Path(self.checkpoint_dir), self.checkpoint_every, self.checkpoint_words, meta, arrays)
 
-    def _kernel_settings(self) -> Settings:
-        return Settings(arch=ARCH_CBOW if self.arch == "cbow" else ARCH_SKIPGRAM,
-                        loss=LOSS_HIERARCHICAL if self.loss == "hierarchical" else LOSS_NEGATIVE,
-                        per_window=self.update == "window", window=self.window,
-                        shrink_windows=self.shrink_windows, negative=self.negative,
-                        cbow_mean_gradient=self.cbow_mean_gradient)
+    def _kernel_settings(self) -> contract.Settings:
+        return contract.Settings(
+            arch=contract.ARCH_CBOW if self.arch == "cbow" else contract.ARCH_SKIPGRAM,
+            loss=contract.LOSS_HIERARCHICAL if self.loss == "hierarchical" else contract.LOSS_NEGATIVE,
+            per_window=self.update == "window", window=self.window, shrink_windows=self.shrink_windows,
+            negative=self.negative, cbow_mean_gradient=self.cbow_mean_gradient)
 
     def _schedule(self) -> Schedule:
         alpha = self.alpha if self.alpha is not None else (0.05 if self.arch == "cbow" else 0.025)

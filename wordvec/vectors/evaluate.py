@@ -33,6 +33,8 @@ def dataset_path(name: str) -> Path:
 
 @dataclass
 class AnalogySection:
+    """Counts of one section of an analogy set ('capital-common-countries', ...)."""
+
     name: str
     correct: int = 0
     incorrect: int = 0
@@ -40,16 +42,20 @@ class AnalogySection:
 
     @property
     def accuracy(self) -> float:
+        """correct / (correct + incorrect), 0 when nothing was answered."""
         answered = self.correct + self.incorrect
         return self.correct / answered if answered else 0.0
 
 
 @dataclass
 class AnalogyResult:
+    """Analogy results by section, in file order."""
+
     sections: list[AnalogySection] = field(default_factory=list)
 
     @property
     def total(self) -> AnalogySection:
+        """Every section's counts added up, under gensim's name 'Total accuracy'."""
         total = AnalogySection("Total accuracy")
         for s in self.sections:
             total.correct, total.incorrect, total.skipped = (
@@ -58,11 +64,14 @@ class AnalogyResult:
 
     @property
     def accuracy(self) -> float:
+        """Accuracy over every section."""
         return self.total.accuracy
 
 
 @dataclass
 class PairResult:
+    """Correlation of the model's cosine similarities with human judgements of word pairs."""
+
     pearson: float
     spearman: float
     oov_ratio: float  # percent of pairs skipped for unknown words

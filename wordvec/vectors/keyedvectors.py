@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from scipy.linalg import get_blas_funcs
 
-from wordvec.io import formats
 from wordvec.errors import StorageError, UnknownWordError
+from wordvec.io import formats
 from wordvec.io.native import load_arrays, save_arrays
 
 _FORMAT = "wordvec.KeyedVectors"
@@ -26,12 +26,27 @@ _BATCH = 1000  # queries scored by one matrix product
 
 
 class KeyedVectors:
-    """Word vectors: ``kv[word]``, ``word in kv``, ``len(kv)``, ``kv.index(word)``.
+    """Word vectors: ``kv[word]``, ``word in kv``, ``len(kv)``, ``kv.index(word)``, and queries.
 
     Parameters
     ----------
-    words : sequence of str, row i of ``vectors`` is ``words[i]`` (most frequent first)
+    words : sequence of str
+        Row i of ``vectors`` is ``words[i]`` (most frequent first); no word twice.
     vectors : ndarray of shape (n_words, dim)
+        The vectors; not to be modified in place once queried (norms are cached).
+
+    Attributes
+    ----------
+    words : list of str
+        The vocabulary, in row order.
+    vectors : ndarray of shape (n_words, dim)
+        The vectors (a read-only memory map after ``load(..., mmap=True)``).
+    norms : ndarray of shape (n_words,)
+        Euclidean length of each row, computed on first use.
+    unit_vectors : ndarray of shape (n_words, dim)
+        Rows scaled to length 1 (zero rows stay zero), computed on first use.
+    vector_size : int
+        The dimension.
     """
 
     def __init__(self, words: Sequence[str], vectors: np.ndarray):
@@ -59,6 +74,7 @@ class KeyedVectors:
         return iter(self.words)
 
     def index(self, word: str) -> int:
+        """Row of ``word``; :class:`~wordvec.errors.UnknownWordError` names it and a close spelling."""
         try:
             return self._index[word]
         except (KeyError, TypeError):
@@ -69,6 +85,7 @@ class KeyedVectors:
 
     @property
     def vector_size(self) -> int:
+        """The dimension of the vectors."""
         return self.vectors.shape[1]
 
     @property
@@ -100,15 +117,25 @@ class KeyedVectors:
     # similarity queries
 
     def similarity(self, a: str, b: str) -> float:
-        """Cosine similarity of two words."""
+        """Cosine similarity of two words, cos(a, b) = a . b / (|a| |b|), as gensim computes it."""
         return float(np.dot(unitvec(self[a]), unitvec(self[b])))
 
     def most_similar(self, positive: str | Iterable = (), negative: str | Iterable = (), topn: int = 10,
                      restrict_vocab: int | None = None) -> list[tuple[str, float]]:
         """Words closest to mean(unit(positive)) - mean(unit(negative)) (3CosAdd).
 
-        ``positive`` and ``negative`` hold words or vectors; the query words
-        themselves are left out of the result. Scores are cosine similarities.
+        Parameters
+        ----------
+        positive, negative : str, vector, or list of them, default=()
+            Words or vectors whose unit vectors are added (positive) or subtracted.
+        topn : int, default=10
+            How many words to return.
+        restrict_vocab : int or None, default=None
+            Look only at the first (most frequent) words.
+
+        Returns
+        -------
+        list of (word, cosine similarity), best first; the query words themselves left out.
         """
         pos, neg, exclude = self._terms(positive, negative)
         return self._best(self.analogy_scores(pos, neg, "3cosadd", restrict_vocab)[0], exclude, topn)
@@ -116,13 +143,29 @@ class KeyedVectors:
     def most_similar_cosmul(self, positive: str | Iterable = (), negative: str | Iterable = (),
                             topn: int = 10, restrict_vocab: int | None = None) -> list[tuple[str, float]]:
         """3CosMul (Levy and Goldberg 2014): the words w maximising
-        prod_p s(w, p) / (prod_n s(w, n) + 1e-6), with s = (1 + cos) / 2."""
+        prod_p s(w, p) / (prod_n s(w, n) + 1e-6), with s = (1 + cos) / 2.
+
+        Parameters and return value as in :meth:`most_similar` (scores are the ratio above).
+        """
         pos, neg, exclude = self._terms(positive, negative)
         return self._best(self.analogy_scores(pos, neg, "3cosmul", restrict_vocab)[0], exclude, topn)
 
     def similar_by_vector(self, vector: np.ndarray, topn: int = 10,
                           restrict_vocab: int | None = None) -> list[tuple[str, float]] | list[list]:
-        """Words closest to a vector, or, for an array of shape (n, dim), to each row."""
+        """Words closest to a vector by cosine similarity, or, for an array of shape (n, dim),
+        to each row (one matrix product per 1,000 rows).
+
+        Parameters
+        ----------
+        vector : ndarray of shape (dim,) or (n, dim)
+        topn : int, default=10
+        restrict_vocab : int or None, default=None
+            Look only at the first (most frequent) words.
+
+        Returns
+        -------
+        list of (word, cosine similarity), or a list of such lists for a 2-D ``vector``.
+        """
         vectors = np.asarray(vector, dtype=self.vectors.dtype)
         batch = vectors.reshape(-1, self.vector_size)
         norms = np.linalg.norm(batch, axis=1, keepdims=True)
@@ -144,7 +187,19 @@ class KeyedVectors:
 
     def analogy(self, a: str, b: str, c: str, method: str = "3cosadd", topn: int = 1,
                 restrict_vocab: int | None = None) -> list[tuple[str, float]]:
-        """a is to b as c is to ?: the words w maximising 3CosAdd cos(w, b - a + c) or 3CosMul."""
+        """a is to b as c is to ?: the words w maximising 3CosAdd cos(w, b - a + c) or 3CosMul.
+
+        Parameters
+        ----------
+        a, b, c : str
+        method : {"3cosadd", "3cosmul"}, default="3cosadd"
+        topn : int, default=1
+        restrict_vocab : int or None, default=None
+
+        Returns
+        -------
+        list of (word, score), best first, the three query words left out.
+        """
         if method == "3cosadd":
             return self.most_similar([b, c], [a], topn=topn, restrict_vocab=restrict_vocab)
         if method == "3cosmul":
@@ -208,13 +263,30 @@ class KeyedVectors:
     # files
 
     def save(self, path: str | os.PathLike) -> None:
-        """Save in wordvec's native format (.npz of the vectors, JSON words; no pickle)."""
+        """Save in wordvec's native format (.npz of the vectors, JSON words; no pickle), atomically.
+
+        Parameters
+        ----------
+        path : str or PathLike
+            The file; an existing one is replaced only once the new one is complete.
+        """
         save_arrays(path, {"vectors": self.vectors}, {"format": _FORMAT, "version": 1, "words": self.words})
 
     @classmethod
     def load(cls, path: str | os.PathLike, mmap: bool = False) -> KeyedVectors:
-        """Load the native format (saved vectors, or the vectors of a saved Word2Vec model);
-        ``mmap=True`` maps the vectors read-only instead of reading them."""
+        """Load the native format: saved vectors, or the vectors of a saved Word2Vec model.
+
+        Parameters
+        ----------
+        path : str or PathLike
+        mmap : bool, default=False
+            Map the vectors read-only instead of reading them into memory.
+
+        Raises
+        ------
+        StorageError
+            The file is missing, damaged or not a wordvec file (never runs code: no pickle).
+        """
         arrays, meta = load_arrays(path, mmap=mmap)
         saved = meta.get("format")
         return cls._from_saved(path, arrays, meta, saved if saved in _READABLE else _FORMAT)
@@ -229,13 +301,35 @@ class KeyedVectors:
             raise StorageError(f"{path}: {exc}") from None
 
     def save_word2vec_format(self, path: str | os.PathLike, binary: bool = False) -> None:
-        """Write the word2vec text or binary format (read by gensim, word2vec.c, fastText)."""
+        """Write the word2vec text or binary format (read by gensim, word2vec.c, fastText), atomically.
+
+        Parameters
+        ----------
+        path : str or PathLike
+        binary : bool, default=False
+            Binary (float32 after each word) instead of text.
+        """
         formats.write_word2vec(path, self.words, self.vectors, binary=binary)
 
     @classmethod
     def load_word2vec_format(cls, path: str | os.PathLike, binary: bool = False, limit: int | None = None,
                              encoding_errors: str = "strict") -> KeyedVectors:
-        """Read the word2vec text or binary format; ``limit`` keeps the first words only."""
+        """Read the word2vec text or binary format.
+
+        Parameters
+        ----------
+        path : str or PathLike
+        binary : bool, default=False
+        limit : int or None, default=None
+            Read only the first ``limit`` words (the most frequent).
+        encoding_errors : {"strict", "replace", "ignore"}, default="strict"
+            What to do with a word that is not valid UTF-8.
+
+        Raises
+        ------
+        DataError
+            A malformed file, naming the file and the line or entry.
+        """
         return cls(*formats.read_word2vec(path, binary=binary, limit=limit, encoding_errors=encoding_errors))
 
     # helpers

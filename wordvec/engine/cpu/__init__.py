@@ -27,8 +27,10 @@ class CpuBackend:
         self.weights, self.tables, self.settings, self.states = weights, tables, settings, states
 
     def train_chunk(self, chunk: np.ndarray, alpha_start: float, alpha_end: float, stream: int) -> ChunkResult:
+        """Train one chunk on the shared weights (see :class:`wordvec.engine.Backend`)."""
         return ChunkResult(*train_chunk(chunk, self.weights, self.tables, self.settings, alpha_start, alpha_end,
                                         self.states, stream))
 
     def host_weights(self) -> Weights:
+        """The weights, which live on the host already."""
         return self.weights

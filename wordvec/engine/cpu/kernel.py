@@ -47,20 +47,20 @@ def train_chunk(chunk, weights, tables, settings, alpha_start, alpha_end, state,
     loss, n_predictions, words_done = 0.0, 0, 0
     i = 0
     while i < chunk.shape[0]:
-        i, length, raw = subsample_line(chunk, i, tables.keep_prob, state, stream, sentence)
+        i, length, raw = _subsample_line(chunk, i, tables.keep_prob, state, stream, sentence)
         raw_per_kept = raw / max(length, 1)
         for pos in range(length):
             alpha = alpha_start + slope * (words_done + pos * raw_per_kept)
             reach = window - randint(state, stream, window) if settings.shrink_windows else window
-            m = gather_context(sentence, length, pos, reach, context)
+            m = _gather_context(sentence, length, pos, reach, context)
             if m == 0:
                 continue
             if settings.arch == ARCH_CBOW:
-                loss += cbow_step(weights, tables, settings, sentence[pos], context, m, alpha, state, stream,
+                loss += _cbow_step(weights, tables, settings, sentence[pos], context, m, alpha, state, stream,
                                   hidden, grad, rows, signs, coeffs)
                 n_predictions += 1
             else:
-                loss += skipgram_step(weights, tables, settings, sentence[pos], context, m, alpha, state, stream,
+                loss += _skipgram_step(weights, tables, settings, sentence[pos], context, m, alpha, state, stream,
                                       hidden, grad, rows, signs, coeffs)
                 n_predictions += m
         words_done += raw
@@ -68,7 +68,7 @@ def train_chunk(chunk, weights, tables, settings, alpha_start, alpha_end, state,
 
 
 @njit(cache=True, nogil=True, inline="always")
-def subsample_line(chunk, i, keep_prob, state, stream, sentence):
+def _subsample_line(chunk, i, keep_prob, state, stream, sentence):
     """Copy the line starting at ``chunk[i]`` into ``sentence``, each word kept with its
     probability; returns (the index after its line end, words kept, words read)."""
     length, raw = 0, 0
@@ -83,7 +83,7 @@ def subsample_line(chunk, i, keep_prob, state, stream, sentence):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def gather_context(sentence, length, pos, reach, context):
+def _gather_context(sentence, length, pos, reach, context):
     """The words within ``reach`` of ``pos`` (not itself) into ``context``; returns how many."""
     m = 0
     for j in range(max(0, pos - reach), min(length, pos + reach + 1)):
@@ -94,7 +94,7 @@ def gather_context(sentence, length, pos, reach, context):
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
-def cbow_step(weights, tables, settings, center, context, m, alpha, state, stream, hidden, grad, rows, signs,
+def _cbow_step(weights, tables, settings, center, context, m, alpha, state, stream, hidden, grad, rows, signs,
               coeffs):
     """The mean of the context's input vectors predicts the center; each context word's rows
     get the whole update (word2vec.c) or 1/m of it (``cbow_mean_gradient``)."""
@@ -110,7 +110,7 @@ def cbow_step(weights, tables, settings, center, context, m, alpha, state, strea
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
-def skipgram_step(weights, tables, settings, center, context, m, alpha, state, stream, hidden, grad, rows, signs,
+def _skipgram_step(weights, tables, settings, center, context, m, alpha, state, stream, hidden, grad, rows, signs,
                   coeffs):
     """Each context word's input vector predicts the center: all m in one step (per window)
     or one step per pair."""

@@ -10,8 +10,8 @@ for skip-gram, their mean for CBOW):
 * hierarchical softmax: the inner nodes n_l on the target's Huffman path, signs
   1 - 2 d_l from its turns d_l.
 
-So the losses only choose their rows and signs (:func:`negative_targets`,
-:func:`path_targets`) and share the rest (:func:`binary_logistic_step`): scores,
+So the losses only choose their rows and signs (:func:`_negative_targets`,
+:func:`_path_targets`) and share the rest (:func:`binary_logistic_step`): scores,
 loss, coefficients, the update direction of each h_i and the updates of the
 rows. All scores are computed from the rows as they were on entry, and only then
 are the rows updated, so one call is exactly one gradient step on the summed
@@ -29,7 +29,7 @@ from wordvec.engine.cpu.vecops import axpy_rows, dot_rows, zero_row
 
 
 @njit(cache=True, nogil=True, inline="always")
-def negative_targets(target, tables, k, state, stream, rows, signs):
+def _negative_targets(target, tables, k, state, stream, rows, signs):
     """rows = (target, k noise words drawn, those equal to the target skipped); returns how many."""
     rows[0], signs[0] = target, 1.0
     n = 1 + draw_negatives(target, k, tables.noise_prob, tables.noise_alias, state, stream, rows, 1)
@@ -39,12 +39,12 @@ def negative_targets(target, tables, k, state, stream, rows, signs):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def path_targets(target, tables, rows, signs):
+def _path_targets(target, tables, rows, signs):
     """rows = the inner nodes of the target's Huffman path, signs 1 - 2 d_l; returns how many."""
     n = tables.lengths[target]
-    for l in range(n):
-        rows[l] = tables.points[target, l]
-        signs[l] = 1.0 - 2.0 * tables.codes[target, l]
+    for d in range(n):
+        rows[d] = tables.points[target, d]
+        signs[d] = 1.0 - 2.0 * tables.codes[target, d]
     return n
 
 
@@ -79,7 +79,7 @@ def binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs):
 def predict(settings, tables, hidden, grad, n, target, out, alpha, state, stream, rows, signs, coeffs):
     """The output layer of ``settings.loss``: ``n`` rows of ``hidden`` predict ``target``."""
     if settings.loss == LOSS_HIERARCHICAL:
-        k = path_targets(target, tables, rows, signs)
+        k = _path_targets(target, tables, rows, signs)
     else:
-        k = negative_targets(target, tables, settings.negative, state, stream, rows, signs)
+        k = _negative_targets(target, tables, settings.negative, state, stream, rows, signs)
     return binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs)

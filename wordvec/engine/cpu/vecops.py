@@ -8,7 +8,8 @@ weights): a float64 scalar mixed in would convert every element.
 
 from __future__ import annotations
 
-from numba import njit
+from numba import njit, types
+from numba.extending import overload
 
 
 @njit(cache=True, inline="always", fastmath=True)
@@ -37,32 +38,64 @@ def copy_row(x, i, y, j):
 
 @njit(cache=True, inline="always", fastmath=True)
 def zero_row(y, j):
+    """y[j] = 0"""
     for d in range(y.shape[1]):
         y[j, d] = 0.0
 
 
-@njit(cache=True, inline="always", fastmath=True)
+# A word's input vector: its bag of rows (``engine.contract.Weights``). Whether there are bags is
+# known from the types (None or arrays), so each is chosen when the kernel is compiled and a
+# kernel without subwords reads rows directly, exactly as if bags did not exist.
+
+
+def _has_bags(weights) -> bool:
+    """At compile time: whether the Weights NamedTuple type carries bag arrays (not None)."""
+    return not isinstance(weights.types[weights.fields.index("bag_indptr")], types.NoneType)
+
+
 def gather_bag(weights, word, y, j):
-    """y[j] = the mean of word's input rows (its bag; a copy when the bag is one row)."""
-    start, end = weights.bag_indptr[word], weights.bag_indptr[word + 1]
-    if end - start == 1:
-        copy_row(weights.vectors_in, weights.bag_indices[start], y, j)
-        return
-    zero_row(y, j)
-    for b in range(start, end):
-        axpy_rows(1.0 / (end - start), weights.vectors_in, weights.bag_indices[b], y, j)
+    """y[j] = word's input vector: its own row, or the mean of its bag of rows."""
 
 
-@njit(cache=True, inline="always", fastmath=True)
 def add_bag_mean(scale, weights, word, y, j):
-    """y[j] += scale * the mean of word's input rows."""
-    start, end = weights.bag_indptr[word], weights.bag_indptr[word + 1]
-    for b in range(start, end):
-        axpy_rows(scale / (end - start), weights.vectors_in, weights.bag_indices[b], y, j)
+    """y[j] += scale * word's input vector (its own row, or the mean of its bag)."""
 
 
-@njit(cache=True, inline="always", fastmath=True)
 def scatter_bag(scale, x, i, weights, word):
-    """Every input row of word's bag += scale * x[i] (fastText's update of subword rows)."""
-    for b in range(weights.bag_indptr[word], weights.bag_indptr[word + 1]):
-        axpy_rows(scale, x, i, weights.vectors_in, weights.bag_indices[b])
+    """Every input row of word (its own, or each of its bag: fastText's update) += scale * x[i]."""
+
+
+@overload(gather_bag, inline="always", fastmath=True)
+def _gather_bag(weights, word, y, j):
+    if not _has_bags(weights):
+        return lambda weights, word, y, j: copy_row(weights.vectors_in, word, y, j)
+
+    def mean(weights, word, y, j):
+        start, end = weights.bag_indptr[word], weights.bag_indptr[word + 1]
+        zero_row(y, j)
+        for b in range(start, end):
+            axpy_rows(1.0 / (end - start), weights.vectors_in, weights.bag_indices[b], y, j)
+    return mean
+
+
+@overload(add_bag_mean, inline="always", fastmath=True)
+def _add_bag_mean(scale, weights, word, y, j):
+    if not _has_bags(weights):
+        return lambda scale, weights, word, y, j: axpy_rows(scale, weights.vectors_in, word, y, j)
+
+    def add(scale, weights, word, y, j):
+        start, end = weights.bag_indptr[word], weights.bag_indptr[word + 1]
+        for b in range(start, end):
+            axpy_rows(scale / (end - start), weights.vectors_in, weights.bag_indices[b], y, j)
+    return add
+
+
+@overload(scatter_bag, inline="always", fastmath=True)
+def _scatter_bag(scale, x, i, weights, word):
+    if not _has_bags(weights):
+        return lambda scale, x, i, weights, word: axpy_rows(scale, x, i, weights.vectors_in, word)
+
+    def scatter(scale, x, i, weights, word):
+        for b in range(weights.bag_indptr[word], weights.bag_indptr[word + 1]):
+            axpy_rows(scale, x, i, weights.vectors_in, weights.bag_indices[b])
+    return scatter

@@ -14,12 +14,12 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from wordvec.engine.tables import build_alias
-from wordvec.experiments.sst.minibatch import sample_minibatch, skipgram_negative_step, subsample_corpus
 from wordvec.engine.cpu.rng import new_state
+from wordvec.engine.tables import build_alias
 from wordvec.errors import DataError
-from wordvec.reference import neg_sampling_loss_and_gradient, skipgram
+from wordvec.experiments.sst.minibatch import sample_minibatch, skipgram_negative_step, subsample_corpus
 from wordvec.experiments.sst.sgd import SGDResult, sgd
+from wordvec.reference import neg_sampling_loss_and_gradient, skipgram
 from wordvec.text.vocab import Vocabulary
 
 PLOT_WORDS = (
@@ -45,6 +45,7 @@ class SSTConfig:
     seed: int = 31415
 
     def validate(self) -> None:
+        """Raise ValueError naming the first hyperparameter out of range."""
         for name in ("dim", "context", "negatives", "batch_size", "anneal_every", "iterations", "copies"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name}={getattr(self, name)} must be a positive integer")
@@ -54,6 +55,8 @@ class SSTConfig:
 
 @dataclass
 class SSTResult:
+    """The trained vocabulary, both vector matrices and the SGD history."""
+
     vocab: Vocabulary
     center_vectors: np.ndarray  # (n_words, dim)
     outside_vectors: np.ndarray  # (n_words, dim)

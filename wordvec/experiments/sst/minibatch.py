@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from wordvec.engine.cpu.sampling import draw
 from wordvec.engine.cpu.mathfn import log_sigmoid, sigmoid
 from wordvec.engine.cpu.rng import randint, uniform
+from wordvec.engine.cpu.sampling import draw
 
 _MAX_TRIES = 1_000_000
 

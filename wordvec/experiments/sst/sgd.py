@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from wordvec.io.checkpoints import checkpoint_path, load_latest, prune_checkpoints, save_checkpoint
 from wordvec.errors import CheckpointError
+from wordvec.io.checkpoints import checkpoint_path, load_latest, prune_checkpoints, save_checkpoint
 
 logger = logging.getLogger("wordvec")
 SMOOTHING = 0.95
@@ -33,6 +33,7 @@ class SGDResult:
 
     @property
     def final_loss(self) -> float:
+        """The smoothed loss after the last iteration."""
         return float(self.loss_history[-1])
 
 
@@ -73,10 +74,7 @@ def sgd(
     progress : called as ``progress(iteration, smoothed_loss)`` every
         ``progress_every`` iterations and at the end.
     """
-    for name, value in (("iterations", iterations), ("anneal_every", anneal_every),
-                        ("checkpoint_every", checkpoint_every)):
-        if int(value) < 1:
-            raise ValueError(f"{name}={value} must be a positive integer")
+    _check_positive(iterations=iterations, anneal_every=anneal_every, checkpoint_every=checkpoint_every)
     x = np.array(x0, dtype=np.float64)
     history = np.empty(iterations)
     start = 0
@@ -97,6 +95,12 @@ def sgd(
         if progress is not None and (it % progress_every == 0 or it == iterations):
             progress(it, smoothed)
     return SGDResult(x=x, loss_history=history)
+
+
+def _check_positive(**values) -> None:
+    for name, value in values.items():
+        if int(value) < 1:
+            raise ValueError(f"{name}={value} must be a positive integer")
 
 
 def _save(directory, it, x, history, random_state, config, keep) -> None:
