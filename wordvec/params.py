@@ -102,6 +102,8 @@ PARAMS: dict[str, Param] = {p.name: p for p in [
           "per-pair step with fresh negatives", choices=("window", "pair")),
     Param("cbow_mean_gradient", bool, False, "CBOW only: give each context word 1/n of the mean's gradient "
           "(the exact gradient) instead of all of it (word2vec.c and gensim)"),
+    Param("chunk_words", int, 1 << 16, "words per chunk handed to a thread (gensim's batch_words)",
+          low=1024, high=1 << 24),
     Param("workers", int, None, "training threads (None: every core); with more than one the result "
           "varies from run to run (Hogwild)", low=1, none=True, compare=False),
     Param("device", str, "cpu", "where to train: 'cpu' (threads)", choices=("cpu", "cuda"), compare=False),

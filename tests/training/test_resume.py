@@ -13,10 +13,9 @@ import pytest
 from wordvec import Word2Vec
 from wordvec.errors import CheckpointError
 from wordvec.io.checkpoints import list_checkpoints
-from wordvec.training import loop as trainer
 from wordvec.training.state import PREFIX, Checkpointer
 
-SETTINGS = dict(vector_size=16, min_count=1, epochs=3, workers=1, progress=False, window=3)
+SETTINGS = dict(chunk_words=2000, vector_size=16, min_count=1, epochs=3, workers=1, progress=False, window=3)
 
 
 @pytest.fixture
@@ -27,11 +26,6 @@ def corpus(tmp_path):
     path = tmp_path / "corpus.txt"
     path.write_text("\n".join(lines) + "\n")
     return path
-
-
-@pytest.fixture(autouse=True)
-def small_chunks(monkeypatch):
-    monkeypatch.setattr(trainer, "CHUNK_TOKENS", 2000)  # many chunks, so many safe points
 
 
 def crash_after_saves(monkeypatch, n):

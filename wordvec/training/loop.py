@@ -28,7 +28,6 @@ from wordvec.training.executors import Executor, OnResult
 from wordvec.training.state import Checkpointer, Progress
 
 logger = logging.getLogger("wordvec")
-CHUNK_TOKENS = 1 << 16
 
 
 @dataclass
@@ -39,6 +38,7 @@ class Schedule:
     min_alpha: float
     epochs: int
     workers: int
+    chunk_words: int
 
     def alpha_at(self, progress: float) -> float:
         """alpha_t = alpha - (alpha - min_alpha) * progress, progress in [0, 1] over all epochs."""
@@ -86,7 +86,7 @@ def run_epochs(scanned: ScannedCorpus, make_executor: Callable[[OnResult], Execu
 
 def _run_epoch(scanned: ScannedCorpus, executor: Executor, schedule: Schedule, progress: Progress, total: int,
                checkpointer: Checkpointer | None, stop: threading.Event) -> None:
-    for position, chunk in iter_chunks(scanned.ids_path, CHUNK_TOKENS, start=progress.position):
+    for position, chunk in iter_chunks(scanned.ids_path, schedule.chunk_words, start=progress.position):
         progress.position = position
         if stop.is_set() or (checkpointer is not None and checkpointer.due(progress)):
             executor.wait()  # every submitted chunk done: a safe point

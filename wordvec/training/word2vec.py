@@ -241,7 +241,7 @@ class Word2Vec:
     def _schedule(self) -> Schedule:
         alpha = self.alpha if self.alpha is not None else (0.05 if self.arch == "cbow" else 0.025)
         workers = self.workers if self.workers is not None else default_workers()
-        return Schedule(alpha, self.min_alpha, self.epochs, workers)
+        return Schedule(alpha, self.min_alpha, self.epochs, workers, self.chunk_words)
 
 
 Word2Vec.__doc__ = Word2Vec.__doc__.replace("{params}", table.numpydoc().replace("\n", "\n    "))
