@@ -16,6 +16,8 @@ import numpy as np
 
 from wordvec import params
 from wordvec.errors import WordvecError
+from wordvec.io.atomic import check_writable
+from wordvec.io.paths import regular_file
 
 logger = logging.getLogger("wordvec")
 
@@ -111,8 +113,7 @@ def load_vectors(path: str):
     """KeyedVectors from any vector file the registry reads, chosen by the file's suffix."""
     from wordvec.io import registry
 
-    if not Path(path).is_file():
-        raise WordvecError(f"model file {path} does not exist")
+    regular_file(path, "model file")
     return registry.read_vectors(path)
 
 
@@ -137,6 +138,7 @@ def run_train(args: argparse.Namespace) -> int:
 
     if args.resume and not args.checkpoint_dir:
         raise WordvecError("--resume needs --checkpoint-dir")
+    check_writable(args.output)  # before hours of training, not after
     model = Word2Vec(**{name: getattr(args, name) for name, p in params.PARAMS.items() if p.flag})
     model.fit(args.corpus, resume=args.resume)
     _save_model(model, args.output)

@@ -14,6 +14,8 @@ error                  is also a                    raised when
                                                     other settings or for another corpus
 ``TrainingInterrupted`` ``KeyboardInterrupt``        SIGINT or SIGTERM stopped training at a safe
                                                     point; the message says how to resume
+``TrainingDiverged``   ``WordvecError``             the loss became NaN, infinite or exploded
+                                                    (a learning rate too high): nothing is saved
 ``GradcheckError``     ``AssertionError``           an analytic gradient disagrees with finite
                                                     differences (``reference.gradcheck``)
 =====================  ===========================  ==========================================
@@ -42,13 +44,17 @@ class CheckpointError(WordvecError):
     """No usable checkpoint: missing, corrupt, or written by different settings."""
 
 
+class TrainingDiverged(WordvecError):
+    """The training loss became NaN, infinite or exploded; the message names the likely cause."""
+
+
 class UnknownWordError(WordvecError, KeyError):
     """A word that is not in the vocabulary; the message names it and a close spelling."""
 
     def __init__(self, word: str, suggestion: str | None = None):
         self.word, self.suggestion = word, suggestion
         hint = f"; did you mean {suggestion!r}?" if suggestion else ""
-        super().__init__(f"word {_quote(word)} is not in the vocabulary{hint}")
+        super().__init__(f"word {quote(word)} is not in the vocabulary{hint}")
 
     def __str__(self) -> str:
         return self.args[0]
@@ -62,7 +68,7 @@ class GradcheckError(AssertionError):
     """An analytic gradient disagrees with the numerical one."""
 
 
-def _quote(value: object, limit: int = 80) -> str:
+def quote(value: object, limit: int = 80) -> str:
     """``repr(value)``, cut to ``limit`` characters so that an error message stays one short line."""
     text = repr(value)
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"

@@ -89,11 +89,12 @@ PARAMS: dict[str, Param] = {p.name: p for p in [
     Param("arch", str, "skipgram", "architecture: skip-gram or CBOW", choices=("skipgram", "cbow")),
     Param("loss", str, "negative", "output layer: negative sampling or hierarchical softmax",
           choices=("negative", "hierarchical")),
-    Param("negative", int, 5, "noise words per prediction (loss='negative')", low=0),
+    Param("negative", int, 5, "noise words per prediction (loss='negative'); the literature uses 2-25",
+          low=0, high=1000),
     Param("ns_exponent", float, 0.75, "noise distribution proportional to count ** ns_exponent"),
     Param("alpha", float, None, "initial learning rate (None: 0.025 for skip-gram, 0.05 for CBOW)",
-          low=0.0, low_open=True, none=True),
-    Param("min_alpha", float, 1e-4, "learning rate reached at the end of the last epoch", low=0.0),
+          low=0.0, low_open=True, high=1.0, none=True),
+    Param("min_alpha", float, 1e-4, "learning rate reached at the end of the last epoch", low=0.0, high=1.0),
     Param("epochs", int, 5, "passes over the corpus", low=1),
     Param("seed", int, 1, "seed of the initial vectors and of every thread's random stream", low=0),
     Param("shrink_windows", bool, True, "draw each window's size uniformly from 1..window"),
@@ -105,7 +106,7 @@ PARAMS: dict[str, Param] = {p.name: p for p in [
     Param("chunk_words", int, 1 << 16, "words per chunk handed to a thread (gensim's batch_words)",
           low=1024, high=1 << 24),
     Param("workers", int, None, "training threads (None: every core); with more than one the result "
-          "varies from run to run (Hogwild)", low=1, none=True, compare=False),
+          "varies from run to run (Hogwild)", low=1, high=1024, none=True, compare=False),
     Param("device", str, "cpu", "where to train: 'cpu' (threads)", choices=("cpu", "cuda"), compare=False),
     Param("progress", bool, True, "show a progress bar", compare=False),
     Param("callbacks", Callable, (), "callables f(model, epoch_loss) run at the end of each epoch",
@@ -121,7 +122,13 @@ PARAMS: dict[str, Param] = {p.name: p for p in [
 # Rules that tie two parameters together: (parameter, test that fails, what is allowed).
 RULES: list[tuple[str, Callable[[dict], bool], str]] = [
     ("negative", lambda v: v["loss"] == "negative" and v["negative"] < 1, 'an integer >= 1 with loss="negative"'),
+    ("min_alpha", lambda v: v["min_alpha"] > initial_alpha(v), "at most alpha (the rate falls to it)"),
 ]
+
+
+def initial_alpha(values: dict) -> float:
+    """``alpha``, or its default for the architecture."""
+    return values["alpha"] if values["alpha"] is not None else (0.05 if values["arch"] == "cbow" else 0.025)
 
 
 def validate(values: dict) -> None:

@@ -7,7 +7,7 @@ from wordvec.text.scan import iter_chunks, scan_corpus
 
 
 def ids_of(result):
-    return np.fromfile(result.ids_path, dtype=np.int32).tolist()
+    return np.fromfile(result.ids, dtype=np.int32).tolist()
 
 
 def test_counts_ids_and_line_ends(tmp_path):
@@ -49,7 +49,7 @@ def test_a_line_longer_than_every_buffer_keeps_every_token(tmp_path, monkeypatch
     ids = ids_of(result)
     decoded = [result.vocab.words[i] for i in ids if i >= 0]
     assert decoded == words + ["short", "line"]  # no token lost or split
-    chunks = [c for _, c in iter_chunks(result.ids_path, 1000)]
+    chunks = [c for _, c in iter_chunks(result.ids, 1000)]
     assert sum(len(c) for c in chunks) == len(ids)
     assert np.concatenate(chunks).tolist() == ids
 

@@ -15,15 +15,17 @@ from typing import BinaryIO
 
 import numpy as np
 
-from wordvec.errors import DataError
+from wordvec.errors import DataError, quote
+from wordvec.io.paths import regular_file
 from wordvec.io.atomic import atomic_write
 
 _ENCODING_ERRORS = ("strict", "replace", "ignore")
+MAX_WORD_BYTES = 1 << 16  # a longer word in a binary file means the file is not what it claims
 
 
 def write_word2vec(path: str | os.PathLike, words, vectors: np.ndarray, binary: bool = False) -> None:
     """Write ``words`` and ``vectors`` (n, dim) in the word2vec format."""
-    vectors = np.asarray(vectors, dtype=np.float32)
+    vectors = check_finite(words, np.asarray(vectors, dtype=np.float32))
     with atomic_write(path) as f:
         f.write(f"{len(words)} {vectors.shape[1]}\n".encode())
         for word, vector in zip(words, vectors):
@@ -37,7 +39,7 @@ def write_word2vec(path: str | os.PathLike, words, vectors: np.ndarray, binary: 
 def write_glove(path: str | os.PathLike, words, vectors: np.ndarray) -> None:
     """GloVe text: "word v1 ... vd" lines, no header."""
     with atomic_write(path, text=True) as f:
-        for word, vector in zip(words, np.asarray(vectors, dtype=np.float32)):
+        for word, vector in zip(words, check_finite(words, np.asarray(vectors, dtype=np.float32))):
             _check_writable(word)
             f.write(f"{word} {' '.join(repr(float(x)) for x in vector)}\n")
 
@@ -60,7 +62,7 @@ def read_word2vec(path: str | os.PathLike, binary: bool = False, limit: int | No
                   encoding_errors: str = "strict") -> tuple[list[str], np.ndarray]:
     """Read the word2vec format; ``limit`` reads only the first words (the most frequent)."""
     _check_options(limit, encoding_errors)
-    path = Path(path)
+    path = regular_file(path, "vector file")
     with open(path, "rb") as f:
         header = f.readline(1 << 16)
         n_words, dim = _parse_header(path, header)
@@ -81,7 +83,7 @@ def read_glove(path: str | os.PathLike, limit: int | None = None,
                encoding_errors: str = "strict") -> tuple[list[str], np.ndarray]:
     """Read GloVe text (no header); the dimension is the first line's."""
     _check_options(limit, encoding_errors)
-    path = Path(path)
+    path = regular_file(path, "vector file")
     with open(path, "rb") as f:
         first = f.readline()
         if not first.strip():
@@ -102,11 +104,11 @@ def _read_text(path: Path, f: BinaryIO, n: int | None, dim: int, errors: str,
         word, *values = _decode(path, raw, errors, f"line {lineno}").rstrip("\r\n").split(" ")
         values = [v for v in values if v]
         if len(values) != dim:
-            raise DataError(f"{path}:{lineno}: word {word!r} has {len(values)} values, expected {dim}")
+            raise DataError(f"{path}:{lineno}: word {quote(word)} has {len(values)} values, expected {dim}")
         try:
             row = np.array(values, dtype=np.float32)
         except ValueError:
-            raise DataError(f"{path}:{lineno}: word {word!r} has a value that is not a number") from None
+            raise DataError(f"{path}:{lineno}: word {quote(word)} has a value that is not a number") from None
         _check_entry(path, f"line {lineno}", word, row, seen)
         words.append(word)
         rows.append(row)
@@ -131,6 +133,9 @@ def _read_binary(path: Path, f: BinaryIO, n: int, dim: int, offset: int,
             offset += 1
             if c == b" ":
                 break
+            if len(word_bytes) >= MAX_WORD_BYTES:
+                raise DataError(f"{path}: entry {i + 1} of {n} (byte {offset}): a word longer than "
+                                f"{MAX_WORD_BYTES} bytes: {quote(bytes(word_bytes[:80]))}")
             if c != b"\n" or word_bytes:  # a newline before a word ends the previous entry
                 word_bytes += c
         data = f.read(row_bytes)
@@ -162,15 +167,15 @@ def _decode(path: Path, raw: bytes, errors: str, where: str) -> str:
     try:
         return raw.decode("utf-8", errors=errors)
     except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: {where}: invalid UTF-8 in word {raw[:40]!r} (byte {exc.start}); "
+        raise DataError(f"{path}: {where}: invalid UTF-8 in word {quote(raw[:80])} (byte {exc.start}); "
                         f"pass encoding_errors='replace' or 'ignore' to read it anyway") from None
 
 
 def _check_entry(path: Path, where: str, word: str, row: np.ndarray, seen: set[str]) -> None:
     if not np.all(np.isfinite(row)):
-        raise DataError(f"{path}: {where}: word {word!r} has a NaN or infinite value")
+        raise DataError(f"{path}: {where}: word {quote(word)} has a NaN or infinite value")
     if word in seen:
-        raise DataError(f"{path}: {where}: word {word!r} occurs twice")
+        raise DataError(f"{path}: {where}: word {quote(word)} occurs twice")
     if not word:
         raise DataError(f"{path}: {where}: empty word")
     seen.add(word)
@@ -183,6 +188,16 @@ def _check_options(limit, encoding_errors) -> None:
         raise ValueError(f"encoding_errors={encoding_errors!r} must be one of {', '.join(map(repr, _ENCODING_ERRORS))}")
 
 
+def check_finite(words, vectors: np.ndarray) -> np.ndarray:
+    """``vectors``, or ValueError naming the first word whose vector holds NaN or infinity:
+    such vectors are never written (no reader would take them back)."""
+    bad = np.flatnonzero(~np.isfinite(vectors).all(axis=1)) if vectors.ndim == 2 else []
+    if len(bad):
+        raise ValueError(f"the vector of word {quote(words[bad[0]])} (and {len(bad) - 1} more) holds NaN or "
+                         f"infinite values: refusing to write it")
+    return vectors
+
+
 def _check_writable(word: str) -> None:
     if not word or any(c.isspace() for c in word):
-        raise ValueError(f"word {word!r} is empty or holds white space: the format cannot store it")
+        raise ValueError(f"word {quote(word)} is empty or holds white space: the format cannot store it")

@@ -2,7 +2,8 @@
 
 A file is written through ``io.atomic`` (a temporary file, fsync, rename), so a
 crash leaves the complete new file or none. Members
-are stored uncompressed; reading uses ``allow_pickle=False`` (an object array,
+are stored uncompressed, and a compressed member is refused before it is
+inflated (a small file could otherwise inflate to gigabytes); reading uses ``allow_pickle=False`` (an object array,
 the only way an .npz can carry a pickle, is refused, so loading can never run
 code), and the zip CRC catches damaged bytes. Arrays can be memory-mapped.
 """
@@ -18,6 +19,7 @@ import numpy as np
 
 from wordvec.errors import StorageError
 from wordvec.io.atomic import atomic_write
+from wordvec.io.paths import storage_file
 
 META = "__meta__"
 
@@ -31,7 +33,7 @@ def save_arrays(path: str | os.PathLike, arrays: dict[str, np.ndarray], meta: di
 
 def load_arrays(path: str | os.PathLike, mmap: bool = False) -> tuple[dict[str, np.ndarray], dict]:
     """Read a file written by :func:`save_arrays`; ``mmap=True`` maps the arrays read-only."""
-    path = Path(path)
+    path = storage_file(path)
     try:
         _check_members(path)
         with np.load(path, allow_pickle=False) as data:
@@ -54,6 +56,9 @@ def _check_members(path: Path) -> None:
         for info in archive.infolist():
             if not info.filename.endswith(".npy"):
                 raise ValueError(f"member {info.filename} is not an array")
+            if info.compress_type != zipfile.ZIP_STORED:  # a deflated member could inflate to anything
+                raise ValueError(f"member {info.filename} is compressed, which wordvec never writes "
+                                 f"(recompress the file without compression)")
             with archive.open(info) as member:
                 shape, _, dtype = _npy_header(member)
             if dtype.hasobject:

@@ -16,7 +16,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from wordvec.errors import DataError
+from wordvec.errors import DataError, quote
+from wordvec.io.paths import regular_file
 
 _BLOCK = 1 << 20  # bytes read at a time
 _LONGEST_PIECE = 1 << 26  # a line longer than this is read in pieces cut at spaces
@@ -48,9 +49,7 @@ def _expand(path: Path) -> list[Path]:
         if not files:
             raise DataError(f"corpus directory {path} holds no files")
         return files
-    if not path.is_file():
-        raise DataError(f"corpus file {path} does not exist")
-    return [path]
+    return [regular_file(path, "corpus file")]
 
 
 def open_binary(path: Path) -> BinaryIO:
@@ -61,7 +60,8 @@ def open_binary(path: Path) -> BinaryIO:
 def read_blocks(path: Path) -> Iterator[bytes]:
     """Yield the bytes of ``path`` in blocks of whole lines, checked to be UTF-8 text.
 
-    A line longer than 64 MiB goes on in pieces cut at a space.
+    A line longer than 64 MiB goes on in pieces cut at a space; a word longer than
+    that is an error (it is never split silently).
     """
     lineno = 1
     rest = b""
@@ -77,7 +77,10 @@ def read_blocks(path: Path) -> Iterator[bytes]:
                     rest = data  # no line end yet: keep reading
                     continue
                 if cut == 0:  # a very long line goes on in pieces, cut at a space
-                    cut = data.rfind(b" ") + 1 or len(data)
+                    cut = data.rfind(b" ") + 1
+                if cut == 0:
+                    raise DataError(f"{path}:{lineno}: a word longer than {_LONGEST_PIECE >> 20} MiB "
+                                    f"(words are separated by ASCII whitespace): {quote(data[:80])}")
                 data, rest = data[:cut], data[cut:]
                 yield _checked(path, data, lineno)
                 lineno += data.count(b"\n")

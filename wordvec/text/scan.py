@@ -11,9 +11,11 @@ stays the vocabulary plus buffers whatever the corpus length.
 from __future__ import annotations
 
 import array
+import contextlib
 import logging
 import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,18 +47,25 @@ class ScannedCorpus:
     """A scanned corpus: its vocabulary and its words as ids in a file, ready for the epochs."""
 
     vocab: Vocabulary
-    ids_path: Path  # int32 ids, -1 at line ends
+    ids: Path | BinaryIO  # int32 ids, -1 at line ends: a file, or an open file without a name
     n_words: int  # tokens kept in the vocabulary, per epoch
     n_tokens: int  # all tokens read
     seconds: float
+    n_ids: int = 0  # ids in the file (words and line ends): what a resumed run checks
+    crc32: int = 0  # zlib.crc32 of the file's bytes
 
 
 def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | None,
-                name: str = "corpus.ids") -> ScannedCorpus:
-    """Count ``corpus`` and store it as ids in ``workdir / name`` (see the module docstring)."""
+                name: str | None = "corpus.ids") -> ScannedCorpus:
+    """Count ``corpus`` and store it as ids in ``workdir / name`` (see the module docstring).
+
+    With ``name=None`` the ids go to an open temporary file without a name in
+    ``workdir`` (``ScannedCorpus.ids``; close it when done): nothing is left on
+    disk even if the process is killed.
+    """
     start = time.perf_counter()
     files = corpus_files(corpus)
-    ids_path = workdir / name
+    ids = workdir / name if name is not None else tempfile.TemporaryFile(dir=workdir)
     try:
         with tempfile.TemporaryFile(dir=workdir) as raw:  # no name: nothing to plant, nothing left behind
             if files is not None:
@@ -68,13 +77,13 @@ def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | Non
                 raise DataError("the corpus is empty: it holds no tokens")
             vocab, remap = _choose_vocabulary(words, counts, min_count, max_vocab_size)
             raw.seek(0)
-            _rewrite(raw, ids_path, remap)
+            n_ids, crc32 = _rewrite(raw, ids, remap)
     except OSError as exc:
         raise StorageError(f"cannot store the corpus as word ids in {workdir}: {exc.strerror or exc}") from None
     seconds = time.perf_counter() - start
     logger.info("vocabulary: %d words kept of %d distinct, %d of %d tokens (%.0f tokens/s)",
                 len(vocab), len(counts), vocab.total, n_tokens, n_tokens / max(seconds, 1e-9))
-    return ScannedCorpus(vocab, ids_path, vocab.total, n_tokens, seconds)
+    return ScannedCorpus(vocab, ids, vocab.total, n_tokens, seconds, n_ids, crc32)
 
 
 def _encode_files(files: list[Path], raw: BinaryIO) -> tuple[Callable, np.ndarray]:
@@ -131,24 +140,50 @@ def _choose_vocabulary(words: Callable, counts: np.ndarray, min_count: int,
     return Vocabulary(words(order), counts[order]), remap
 
 
-def _rewrite(fin: BinaryIO, dst: Path, remap: np.ndarray) -> None:
-    """Map provisional ids to final ones, dropping words outside the vocabulary."""
+def _rewrite(fin: BinaryIO, dst: Path | BinaryIO, remap: np.ndarray) -> tuple[int, int]:
+    """Map provisional ids to final ones, dropping words outside the vocabulary; returns
+    the number of ids written and their crc32."""
     table = np.append(remap, np.int32(SEPARATOR))  # index -1 (a line end) maps to -1
-    with atomic_write(dst) as fout:
+    n_ids, crc32 = 0, 0
+    with atomic_write(dst) if isinstance(dst, Path) else contextlib.nullcontext(dst) as fout:
         while True:
             block = np.fromfile(fin, dtype=np.int32, count=_FLUSH_TOKENS)
             if len(block) == 0:
                 break
             mapped = table[block]
-            mapped[mapped != -2].tofile(fout)
+            data = mapped[mapped != -2].tobytes()
+            fout.write(data)
+            n_ids, crc32 = n_ids + len(data) // 4, zlib.crc32(data, crc32)
+    if not isinstance(dst, Path):
+        dst.flush()
+    return n_ids, crc32
 
 
-def iter_chunks(ids_path: Path, chunk_tokens: int, start: int = 0) -> Iterator[tuple[int, np.ndarray]]:
+def check_ids(ids_path: Path, n_ids: int, crc32: int, vocab_size: int) -> str | None:
+    """What is wrong with a stored corpus, or None: its length, its crc32 and the range of
+    its ids (-1 to vocab_size - 1) are checked in one pass of C loops."""
+    size = ids_path.stat().st_size
+    if size != 4 * n_ids:
+        return f"holds {size // 4} ids, {n_ids} were written" + (" (truncated)" if size < 4 * n_ids else "")
+    found, low, high = 0, 0, 0
+    with open(ids_path, "rb") as f:
+        while len(block := np.fromfile(f, dtype=np.int32, count=_FLUSH_TOKENS)):
+            found = zlib.crc32(block.tobytes(), found)
+            low, high = min(low, int(block.min())), max(high, int(block.max()))
+    if found != crc32:
+        return f"has crc32 {found:08x}, {crc32:08x} was written (changed or replaced)"
+    if low < SEPARATOR or high >= vocab_size:
+        return f"holds ids from {low} to {high}, outside the vocabulary's 0 to {vocab_size - 1}"
+    return None
+
+
+def iter_chunks(ids: Path | BinaryIO, chunk_tokens: int, start: int = 0) -> Iterator[tuple[int, np.ndarray]]:
     """``(position, chunk)`` pairs: chunks of about ``chunk_tokens`` ids from token
     ``start`` on, each ending at a line end when it can (a longer line goes on in
     the next chunk). Where a chunk begins depends only on where the previous one
-    began, so reading again from any chunk's position gives the same chunks."""
-    with open(ids_path, "rb") as f:
+    began, so reading again from any chunk's position gives the same chunks. ``ids`` is a
+    path or an open file."""
+    with open(ids, "rb") if isinstance(ids, Path) else contextlib.nullcontext(ids) as f:
         position = start
         while True:
             f.seek(4 * position)

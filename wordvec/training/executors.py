@@ -41,13 +41,16 @@ class HogwildThreads:
     """``workers`` threads calling ``backend.train_chunk`` on shared weights (Hogwild).
 
     Use as a context manager. After a failure the remaining queued chunks are
-    skipped and :meth:`wait` raises the first error.
+    skipped and :meth:`wait` raises the first error; leaving the block on an
+    exception (an interrupt) skips the queued chunks too, so only the chunks in
+    the threads' hands are finished.
     """
 
     def __init__(self, backend: Backend, workers: int, on_result: OnResult):
         self.backend, self.on_result = backend, on_result
-        self._jobs: queue.Queue = queue.Queue(maxsize=2 * workers)
+        self._jobs: queue.Queue = queue.Queue(maxsize=workers)  # short: a stop waits for little work
         self._errors: list[BaseException] = []
+        self._cancelled = False
         self._threads = [threading.Thread(target=self._work, args=(k,), daemon=True) for k in range(workers)]
         for t in self._threads:
             t.start()
@@ -55,7 +58,7 @@ class HogwildThreads:
     def _work(self, stream: int) -> None:
         while (job := self._jobs.get()) is not None:
             try:
-                if not self._errors:  # after a failure, only drain the queue
+                if not self._errors and not self._cancelled:  # after a failure or a cancel, only drain
                     chunk, alpha_start, alpha_end = job
                     self.on_result(stream, self.backend.train_chunk(chunk, alpha_start, alpha_end, stream), alpha_end)
             except BaseException as exc:  # reported by wait() in the caller's thread
@@ -86,7 +89,8 @@ class HogwildThreads:
     def __enter__(self) -> HogwildThreads:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, *exc) -> None:
+        self._cancelled = exc_type is not None  # leaving on an error or an interrupt: skip what is queued
         self.close()
 
 

@@ -12,6 +12,7 @@ the end of the epoch.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
 import time
@@ -22,7 +23,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from wordvec.engine.contract import ChunkResult
-from wordvec.errors import TrainingInterrupted
+from wordvec.errors import TrainingDiverged, TrainingInterrupted
 from wordvec.text.scan import ScannedCorpus, iter_chunks
 from wordvec.training.executors import Executor, OnResult
 from wordvec.training.state import Checkpointer, Progress
@@ -58,8 +59,10 @@ def run_epochs(scanned: ScannedCorpus, make_executor: Callable[[OnResult], Execu
     bar = tqdm(total=total, initial=progress.done, unit="word", unit_scale=True, disable=not show_progress,
                dynamic_ncols=True, mininterval=0.5)
     lock = threading.Lock()
+    health = _Health()
 
     def on_result(stream: int, result: ChunkResult, alpha_end: float) -> None:
+        health.check(result, progress.epoch)
         progress.tallies[stream, 0] += result.loss
         progress.tallies[stream, 1] += result.predictions
         with lock:
@@ -72,7 +75,7 @@ def run_epochs(scanned: ScannedCorpus, make_executor: Callable[[OnResult], Execu
     try:
         with make_executor(on_result) as executor:
             while progress.epoch < schedule.epochs:
-                _run_epoch(scanned, executor, schedule, progress, total, checkpointer, stop)
+                _run_epoch(scanned, executor, schedule, progress, total, checkpointer, stop, health)
                 loss = progress.tallies[:, 0].sum() / max(progress.tallies[:, 1].sum(), 1.0)
                 progress.loss_history.append(float(loss))
                 progress.epoch, progress.position = progress.epoch + 1, 0
@@ -85,17 +88,43 @@ def run_epochs(scanned: ScannedCorpus, make_executor: Callable[[OnResult], Execu
 
 
 def _run_epoch(scanned: ScannedCorpus, executor: Executor, schedule: Schedule, progress: Progress, total: int,
-               checkpointer: Checkpointer | None, stop: threading.Event) -> None:
-    for position, chunk in iter_chunks(scanned.ids_path, schedule.chunk_words, start=progress.position):
+               checkpointer: Checkpointer | None, stop: threading.Event, health: _Health) -> None:
+    for position, chunk in iter_chunks(scanned.ids, schedule.chunk_words, start=progress.position):
         progress.position = position
+        health.raise_if_diverged()
         if stop.is_set() or (checkpointer is not None and checkpointer.due(progress)):
             executor.wait()  # every submitted chunk done: a safe point
+            health.raise_if_diverged()  # never checkpoint broken weights
             _safe_point(progress, checkpointer, stop)
         n = int(np.count_nonzero(chunk >= 0))
         executor.submit(chunk, schedule.alpha_at(progress.done / total),
                         schedule.alpha_at((progress.done + n) / total))
         progress.done += n
     executor.wait()
+    health.raise_if_diverged()
+
+
+class _Health:
+    """Watches the loss of every chunk: NaN or infinite, or a mean loss per prediction that
+    grew tenfold (and by more than 10) over the first chunk's, means the training diverged."""
+
+    def __init__(self) -> None:
+        self.first: float | None = None
+        self.problem: str | None = None
+
+    def check(self, result: ChunkResult, epoch: int) -> None:
+        mean = result.loss / max(result.predictions, 1)
+        if self.first is None and math.isfinite(mean):
+            self.first = mean
+        if not math.isfinite(mean):
+            self.problem = f"the loss became {mean} in epoch {epoch + 1}"
+        elif self.first is not None and mean > 10 * self.first + 10:
+            self.problem = (f"the mean loss per prediction grew from {self.first:.3g} to {mean:.3g} "
+                            f"in epoch {epoch + 1}")
+
+    def raise_if_diverged(self) -> None:
+        if self.problem is not None:
+            raise TrainingDiverged(f"training diverged: {self.problem}")
 
 
 def _safe_point(progress: Progress, checkpointer: Checkpointer | None, stop: threading.Event) -> None:

@@ -10,16 +10,20 @@ in the checkpoint directory until training finishes, so resuming needs no scan.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import os
+import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from wordvec.errors import CheckpointError
+from wordvec.text.scan import check_ids
 from wordvec.io.checkpoints import (
     checkpoint_path,
     list_checkpoints,
@@ -32,6 +36,7 @@ logger = logging.getLogger("wordvec")
 PREFIX = "word2vec"
 FORMAT = "wordvec.Checkpoint"
 CORPUS_FILE = "corpus.ids"
+LOCK_FILE = "lock"
 
 
 @dataclass
@@ -116,6 +121,44 @@ def check_compatible(path: Path, meta: dict, params: dict, fingerprint: list | N
         changed = sorted(set(was) ^ set(now)) or [f for f in now if now[f] != was[f]]
         raise CheckpointError(f"checkpoint {path} was written for another corpus: {changed[0]} "
                               f"{'differs' if changed[0] in was and changed[0] in now else 'is not in both'}")
+
+
+def check_stored_corpus(checkpoint: Path, ids_path: Path, meta: dict, vocab_size: int) -> None:
+    """Refuse a stored corpus that is missing, truncated, changed, or holds ids outside the
+    vocabulary: resuming on it would train on other words or crash."""
+    if not ids_path.is_file():
+        raise CheckpointError(f"{ids_path}, the corpus of checkpoint {checkpoint}, is missing")
+    n_ids, crc32 = meta.get("corpus_ids", (None, None))
+    if n_ids is None:  # a checkpoint written before corpus checksums: check the ids' range at least
+        n_ids, crc32 = ids_path.stat().st_size // 4, None
+    problem = check_ids(ids_path, n_ids, crc32, vocab_size)
+    if problem is not None:
+        raise CheckpointError(f"{ids_path}, the corpus of checkpoint {checkpoint}, {problem}; "
+                              f"it cannot be resumed (start again without --resume in another directory)")
+
+
+@contextlib.contextmanager
+def run_lock(directory: Path) -> Iterator[None]:
+    """Hold ``directory/lock`` for a run: a second run on the same directory is refused,
+    naming the first. The lock is the kernel's (flock), released when its process ends
+    however it ends, so a killed run leaves no stale lock."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd = os.open(directory / LOCK_FILE, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as exc:
+        raise CheckpointError(f"cannot use checkpoint_dir {directory}: {exc.strerror or exc}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another run"
+            raise CheckpointError(f"checkpoint_dir {directory} is in use by {holder}; wait for that run to "
+                                  f"end or choose another directory") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"process {os.getpid()} on {socket.gethostname()} since {time.ctime()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
 
 
 def restore_progress(arrays: dict, meta: dict, workers: int, seed_states: np.ndarray) -> Progress:

@@ -20,12 +20,14 @@ from wordvec import params as table
 from wordvec.engine import contract, open_backend
 from wordvec.engine.cpu.rng import new_state
 from wordvec.engine.tables import build_tables
-from wordvec.errors import CheckpointError, StorageError
+from wordvec.errors import CheckpointError, StorageError, TrainingDiverged
+from wordvec.io.formats import check_finite
 from wordvec.io.native import load_arrays, save_arrays
 from wordvec.text.corpus import corpus_files
 from wordvec.text.scan import ScannedCorpus, scan_corpus
 from wordvec.text.vocab import Vocabulary
 from wordvec.training.executors import open_executor
+from wordvec.training.limits import bounded_chunk, check_memory
 from wordvec.training.loop import Schedule, default_workers, run_epochs
 from wordvec.training.signals import stop_on_signals
 from wordvec.training.state import (
@@ -33,10 +35,12 @@ from wordvec.training.state import (
     Checkpointer,
     Progress,
     check_compatible,
+    check_stored_corpus,
     corpus_fingerprint,
     has_checkpoints,
     load_state,
     restore_progress,
+    run_lock,
 )
 from wordvec.vectors.keyedvectors import KeyedVectors
 
@@ -104,21 +108,26 @@ class Word2Vec:
         """
         table.validate(self.get_params())
         start = time.perf_counter()
-        checkpoints = Path(self.checkpoint_dir) if self.checkpoint_dir is not None else None
-        if checkpoints is not None and has_checkpoints(checkpoints) and not resume:
-            raise CheckpointError(f"checkpoint_dir {checkpoints} already holds checkpoints: resume them "
-                                  f"(Word2Vec.resume or fit(..., resume=True)) or choose another directory")
-        if checkpoints is not None and resume and has_checkpoints(checkpoints):
-            self._resume_training(checkpoints, corpus_files(corpus) if corpus is not None else None)
-        elif checkpoints is not None:
-            checkpoints.mkdir(parents=True, exist_ok=True)
-            self._train(scan_corpus(corpus, checkpoints, self.min_count, self.max_vocab_size, CORPUS_FILE),
-                        corpus_fingerprint(corpus_files(corpus)))
+        if self.checkpoint_dir is None:
+            workdir = Path(tmp_dir if tmp_dir is not None else tempfile.gettempdir())
+            scanned = scan_corpus(corpus, workdir, self.min_count, self.max_vocab_size, name=None)
+            with scanned.ids:  # a file without a name: gone when closed, or when the process dies
+                self._train(scanned, None)
         else:
-            with tempfile.TemporaryDirectory(prefix="wordvec-", dir=tmp_dir) as workdir:
-                self._train(scan_corpus(corpus, Path(workdir), self.min_count, self.max_vocab_size), None)
+            with run_lock(Path(self.checkpoint_dir)):
+                self._fit_with_checkpoints(corpus, Path(self.checkpoint_dir), resume)
         self.seconds_ = time.perf_counter() - start
         return self
+
+    def _fit_with_checkpoints(self, corpus, checkpoints: Path, resume: bool) -> None:
+        if has_checkpoints(checkpoints) and not resume:
+            raise CheckpointError(f"checkpoint_dir {checkpoints} already holds checkpoints: resume them "
+                                  f"(Word2Vec.resume or fit(..., resume=True)) or choose another directory")
+        if resume and has_checkpoints(checkpoints):
+            self._resume_training(checkpoints, corpus_files(corpus) if corpus is not None else None)
+        else:
+            self._train(scan_corpus(corpus, checkpoints, self.min_count, self.max_vocab_size, CORPUS_FILE),
+                        corpus_fingerprint(corpus_files(corpus)))
 
     @classmethod
     def resume(cls, checkpoint_dir: str | os.PathLike, progress: bool = True,
@@ -138,9 +147,10 @@ class Word2Vec:
         check_compatible(path, meta, table.settings(self.get_params()), corpus_fingerprint(files))
         vocab = Vocabulary(meta["words"], arrays["counts"])
         ids_path = checkpoints / CORPUS_FILE
-        if not meta.get("finished") and not ids_path.is_file():
-            raise CheckpointError(f"{ids_path}, the corpus of checkpoint {path}, is missing")
-        scanned = ScannedCorpus(vocab, ids_path, vocab.total, int(meta.get("n_tokens", vocab.total)), 0.0)
+        if not meta.get("finished"):
+            check_stored_corpus(path, ids_path, meta, len(vocab))
+        scanned = ScannedCorpus(vocab, ids_path, vocab.total, int(meta.get("n_tokens", vocab.total)), 0.0,
+                                *meta.get("corpus_ids", (0, 0)))
         logger.info("resuming from %s: epoch %d, %d of %d words done", path, meta["epoch"] + 1, meta["done"],
                     self.epochs * vocab.total)
         self._train(scanned, meta.get("corpus"), (arrays, meta))
@@ -150,6 +160,7 @@ class Word2Vec:
         both weight matrices, the vocabulary with counts, the parameters and the loss history."""
         if not hasattr(self, "wv"):
             raise ValueError("this Word2Vec is not fitted yet: call fit first")
+        check_finite(self.wv.words, self.wv.vectors)
         save_arrays(path, {"vectors": self.wv.vectors, "vectors_out": self.vectors_out_,
                            "counts": self.vocab_.counts},
                     {"format": _FORMAT, "version": 1, "words": self.wv.words,
@@ -177,6 +188,7 @@ class Word2Vec:
 
     def _train(self, scanned: ScannedCorpus, fingerprint: list | None, saved: tuple | None = None) -> None:
         vocab, schedule = scanned.vocab, self._schedule()
+        check_memory(self.vector_size, len(vocab), self.loss == "hierarchical")
         weights, progress = self._initial_state(len(vocab), schedule.workers, saved)
         self.vocab_, self.loss_history_ = vocab, progress.loss_history
         self.wv = KeyedVectors(vocab.words, weights.vectors_in)
@@ -184,6 +196,7 @@ class Word2Vec:
         tables = build_tables(vocab.counts, vocab.keep_probability(self.sample), self.ns_exponent,
                               self.loss == "hierarchical")
         backend = open_backend(self.device, weights, tables, self._kernel_settings(), progress.states)
+        schedule.chunk_words = bounded_chunk(schedule.chunk_words, self._cost_per_word(tables, vocab.counts))
 
         def on_epoch_end(epoch: int, loss: float) -> None:
             logger.info("epoch %d/%d: mean loss %.4f", epoch + 1, self.epochs, loss)
@@ -192,9 +205,16 @@ class Word2Vec:
 
         checkpointer = self._checkpointer(scanned, fingerprint, schedule.workers, backend)
         words_before = progress.done
-        with stop_on_signals() as stop:
-            seconds = run_epochs(scanned, lambda on_result: open_executor(backend, schedule.workers, on_result),
-                                 schedule, progress, self.progress, on_epoch_end, checkpointer, stop)
+        try:
+            with stop_on_signals() as stop:
+                seconds = run_epochs(scanned, lambda on_result: open_executor(backend, schedule.workers, on_result),
+                                     schedule, progress, self.progress, on_epoch_end, checkpointer, stop)
+            if not (np.isfinite(weights.vectors_in).all() and np.isfinite(weights.vectors_out).all()):
+                raise TrainingDiverged("training diverged: the vectors hold NaN or infinite values")
+        except TrainingDiverged as exc:
+            raise TrainingDiverged(f"{exc}; the learning rate alpha={schedule.alpha} is likely too high "
+                                   f"(the default is {table.initial_alpha({**self.get_params(), 'alpha': None})}); "
+                                   f"nothing was saved") from None
         self.words_per_second_ = (progress.done - words_before) / max(seconds, 1e-9)
         if checkpointer is not None:
             checkpointer.save(progress, finished=True)
@@ -221,8 +241,8 @@ class Word2Vec:
         if self.checkpoint_dir is None:
             return None
         meta = {"params": table.settings(self.get_params()), "words": scanned.vocab.words, "corpus": fingerprint,
-                "n_tokens": scanned.n_tokens, "workers": workers, "checkpoint_every": self.checkpoint_every,
-                "checkpoint_words": self.checkpoint_words}
+                "n_tokens": scanned.n_tokens, "corpus_ids": [scanned.n_ids, scanned.crc32], "workers": workers,
+                "checkpoint_every": self.checkpoint_every, "checkpoint_words": self.checkpoint_words}
 
         def arrays() -> dict:
             weights = backend.host_weights()
@@ -239,9 +259,18 @@ class Word2Vec:
             negative=self.negative, cbow_mean_gradient=self.cbow_mean_gradient)
 
     def _schedule(self) -> Schedule:
-        alpha = self.alpha if self.alpha is not None else (0.05 if self.arch == "cbow" else 0.025)
         workers = self.workers if self.workers is not None else default_workers()
-        return Schedule(alpha, self.min_alpha, self.epochs, workers, self.chunk_words)
+        return Schedule(table.initial_alpha(self.get_params()), self.min_alpha, self.epochs, workers,
+                        self.chunk_words)
+
+    def _cost_per_word(self, tables, counts: np.ndarray) -> float:
+        """Float operations per corpus word, roughly: what bounds a chunk's time."""
+        if self.loss == "hierarchical":
+            outputs = float(np.average(tables.lengths, weights=counts)) if len(counts) > 1 else 1.0
+        else:
+            outputs = self.negative + 1.0
+        per_window = outputs + 2 * self.window if self.arch == "cbow" else 2 * self.window * outputs
+        return per_window * self.vector_size
 
 
 Word2Vec.__doc__ = Word2Vec.__doc__.replace("{params}", table.numpydoc().replace("\n", "\n    "))

@@ -18,6 +18,7 @@ import numpy as np
 from scipy import stats
 
 from wordvec.errors import DataError
+from wordvec.io.paths import regular_file
 from wordvec.vectors.keyedvectors import KeyedVectors, unitvec
 
 DATASETS = {"analogies": "questions-words.txt", "ws353": "wordsim353.tsv", "simlex999": "simlex999.txt"}
@@ -198,8 +199,6 @@ def report(kv: KeyedVectors, restrict_vocab: int = 30000) -> dict[str, float]:
 
 def _read_lines(path: Path) -> list[str]:
     try:
-        return path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise DataError(f"evaluation file {path} does not exist") from None
+        return regular_file(path, "evaluation file").read_text(encoding="utf-8").splitlines()
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: invalid UTF-8 at byte {exc.start}") from None

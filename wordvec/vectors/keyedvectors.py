@@ -270,6 +270,7 @@ class KeyedVectors:
         path : str or PathLike
             The file; an existing one is replaced only once the new one is complete.
         """
+        formats.check_finite(self.words, self.vectors)
         save_arrays(path, {"vectors": self.vectors}, {"format": _FORMAT, "version": 1, "words": self.words})
 
     @classmethod

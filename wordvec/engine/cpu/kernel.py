@@ -36,12 +36,13 @@ def train_chunk(chunk, weights, tables, settings, alpha_start, alpha_end, state,
     """
     window, dim = settings.window, weights.vectors_in.shape[1]
     width = max(settings.negative + 1, tables.codes.shape[1])
-    context = np.empty(2 * window, dtype=np.int64)
-    hidden = np.empty((2 * window, dim), dtype=np.float32)
-    grad = np.empty((2 * window, dim), dtype=np.float32)
+    span = 2 * min(window, chunk.shape[0])  # a context never holds more words than the chunk
+    context = np.empty(span, dtype=np.int64)
+    hidden = np.empty((span, dim), dtype=np.float32)
+    grad = np.empty((span, dim), dtype=np.float32)
     rows = np.empty(width, dtype=np.int64)
     signs = np.empty(width, dtype=np.float32)
-    coeffs = np.empty((2 * window, width), dtype=np.float32)
+    coeffs = np.empty((span, width), dtype=np.float32)
     sentence = np.empty(chunk.shape[0], dtype=np.int64)
     slope = (alpha_end - alpha_start) / max(1, np.count_nonzero(chunk >= 0))  # per word
     loss, n_predictions, words_done = 0.0, 0, 0

@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 from wordvec.errors import DataError
+from wordvec.io.paths import regular_file
 
 SST_URL = "http://nlp.stanford.edu/~socherr/stanfordSentimentTreebank.zip"
 SENTENCES_FILE = "datasetSentences.txt"
@@ -71,7 +72,7 @@ def read_sentences(path: str | os.PathLike) -> list[list[str]]:
 
     Tokens are the dataset's own (split on whitespace), lower-cased.
     """
-    path = Path(path)
+    path = regular_file(path, "SST file")
     sentences = []
     with open(path, "rb") as f:
         for lineno, raw in enumerate(f, start=1):

@@ -1,0 +1,61 @@
+"""Limits derived from the data and the machine, checked before the work they bound.
+
+* the weights must fit in the memory available (:func:`check_memory`);
+* a kernel call must return to Python often, so that a stop request (SIGINT,
+  SIGTERM) is honoured within a fraction of a second whatever the settings
+  (:func:`bounded_chunk`).
+"""
+
+from __future__ import annotations
+
+import os
+
+from wordvec.errors import ParameterError
+
+# The work of one default chunk: 65,536 words of skip-gram with window 5, 5 negatives and
+# 100 dimensions (2 * 5 * 6 * 100 operations a word), about 60 ms for one thread.
+CHUNK_BUDGET = (1 << 16) * 2 * 5 * 6 * 100 * 4
+MIN_CHUNK = 1024
+
+
+def bounded_chunk(chunk_words: int, cost_per_word: float) -> int:
+    """``chunk_words``, or fewer words where each costs so much that a chunk would take
+    more than about four default chunks' time (never under 1,024 words)."""
+    return int(min(chunk_words, max(MIN_CHUNK, CHUNK_BUDGET // max(cost_per_word, 1.0))))
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (Linux: MemAvailable), or None if unknown."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_memory(vector_size: int, n_words: int, hierarchical: bool) -> None:
+    """Refuse, before allocating them, weights that cannot fit in the memory available.
+
+    Two float32 matrices of (n_words, vector_size), plus one more of the input's
+    size while it is initialised.
+    """
+    needed = 3 * 4 * vector_size * n_words - (4 * vector_size if hierarchical else 0)
+    available = available_memory()
+    if available is not None and needed > available:
+        raise ParameterError(f"vector_size={vector_size} needs {_size(needed)} for the weights of {n_words:,} "
+                             f"words, more than the {_size(available)} of memory available; lower vector_size "
+                             f"or raise min_count")
+
+
+def _size(n: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if n < 1000 or unit == "TB":
+            return f"{n:.1f} {unit}" if unit != "bytes" else f"{int(n)} bytes"
+        n /= 1000
+    return f"{n:.1f} TB"
