@@ -41,10 +41,18 @@ def atomic_write(path: str | os.PathLike, text: bool = False) -> Iterator[IO]:
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise StorageError(f"cannot write {path}: {describe(exc)}") from None
     finally:
         tmp.unlink(missing_ok=True)
     fsync_directory(path.parent)
+
+
+def describe(exc: OSError) -> str:
+    """An OSError in words: its strerror, or, for a short write (numpy's ``tofile`` reports
+    one without an errno), the likely cause."""
+    if exc.strerror:
+        return exc.strerror
+    return f"the disk is full or a file size limit was reached ({exc})"
 
 
 def check_writable(path: str | os.PathLike) -> None:
@@ -68,7 +76,7 @@ def _create_temporary(path: Path) -> tuple[Path, int]:
     try:
         return tmp, os.open(tmp, _FLAGS, 0o666)
     except OSError as exc:
-        raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise StorageError(f"cannot write {path}: {describe(exc)}") from None
 
 
 def remove_stale_temporaries(directory: str | os.PathLike) -> int:

@@ -60,8 +60,8 @@ def open_binary(path: Path) -> BinaryIO:
 def read_blocks(path: Path) -> Iterator[bytes]:
     """Yield the bytes of ``path`` in blocks of whole lines, checked to be UTF-8 text.
 
-    A line longer than 64 MiB goes on in pieces cut at a space; a word longer than
-    that is an error (it is never split silently).
+    A line longer than 64 MiB goes on in pieces cut at white space; a word is
+    never split: one that fills 64 MiB of buffer without ending is an error.
     """
     lineno = 1
     rest = b""
@@ -76,8 +76,8 @@ def read_blocks(path: Path) -> Iterator[bytes]:
                 if cut == 0 and len(data) < _LONGEST_PIECE:
                     rest = data  # no line end yet: keep reading
                     continue
-                if cut == 0:  # a very long line goes on in pieces, cut at a space
-                    cut = data.rfind(b" ") + 1
+                if cut == 0:  # a very long line goes on in pieces, cut after its last white space
+                    cut = max(data.rfind(c) for c in (b" ", b"\t", b"\r", b"\v", b"\f")) + 1
                 if cut == 0:
                     raise DataError(f"{path}:{lineno}: a word longer than {_LONGEST_PIECE >> 20} MiB "
                                     f"(words are separated by ASCII whitespace): {quote(data[:80])}")

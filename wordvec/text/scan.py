@@ -24,7 +24,7 @@ from typing import BinaryIO
 import numpy as np
 
 from wordvec.errors import DataError, StorageError
-from wordvec.io.atomic import atomic_write
+from wordvec.io.atomic import atomic_write, describe
 from wordvec.text.corpus import corpus_files, read_blocks
 from wordvec.text.tokenize import WordTable
 from wordvec.text.vocab import Vocabulary
@@ -79,7 +79,7 @@ def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | Non
             raw.seek(0)
             n_ids, crc32 = _rewrite(raw, ids, remap)
     except OSError as exc:
-        raise StorageError(f"cannot store the corpus as word ids in {workdir}: {exc.strerror or exc}") from None
+        raise StorageError(f"cannot store the corpus as word ids in {workdir}: {describe(exc)}") from None
     seconds = time.perf_counter() - start
     logger.info("vocabulary: %d words kept of %d distinct, %d of %d tokens (%.0f tokens/s)",
                 len(vocab), len(counts), vocab.total, n_tokens, n_tokens / max(seconds, 1e-9))
