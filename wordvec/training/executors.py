@@ -48,7 +48,7 @@ class HogwildThreads:
 
     def __init__(self, backend: Backend, workers: int, on_result: OnResult):
         self.backend, self.on_result = backend, on_result
-        self._jobs: queue.Queue = queue.Queue(maxsize=workers)  # short: a stop waits for little work
+        self._jobs: queue.Queue = queue.Queue(maxsize=1)  # one waiting chunk: a stop waits for little work
         self._errors: list[BaseException] = []
         self._cancelled = False
         self._threads = [threading.Thread(target=self._work, args=(k,), daemon=True) for k in range(workers)]
@@ -91,6 +91,8 @@ class HogwildThreads:
 
     def __exit__(self, exc_type, *exc) -> None:
         self._cancelled = exc_type is not None  # leaving on an error or an interrupt: skip what is queued
+        if exc_type is KeyboardInterrupt:  # a second SIGINT: stop at once, leaving the daemon threads
+            return
         self.close()
 
 

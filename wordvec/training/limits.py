@@ -12,15 +12,16 @@ import os
 
 from wordvec.errors import ParameterError
 
-# The work of one default chunk: 65,536 words of skip-gram with window 5, 5 negatives and
-# 100 dimensions (2 * 5 * 6 * 100 operations a word), about 60 ms for one thread.
-CHUNK_BUDGET = (1 << 16) * 2 * 5 * 6 * 100 * 4
-MIN_CHUNK = 1024
+# Twice the work of one default chunk: 65,536 words of skip-gram with window 5, 5 negatives
+# and 100 dimensions (2 * 5 * 6 * 100 operations a word), about 60 ms for one thread. Every
+# default configuration (either architecture, either loss, dim 100) stays within it.
+CHUNK_BUDGET = (1 << 16) * 2 * 5 * 6 * 100 * 2
+MIN_CHUNK = 16
 
 
 def bounded_chunk(chunk_words: int, cost_per_word: float) -> int:
     """``chunk_words``, or fewer words where each costs so much that a chunk would take
-    more than about four default chunks' time (never under 1,024 words)."""
+    more than about two default chunks' time (never under 16 words)."""
     return int(min(chunk_words, max(MIN_CHUNK, CHUNK_BUDGET // max(cost_per_word, 1.0))))
 
 
