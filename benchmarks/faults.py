@@ -61,7 +61,7 @@ def corpus(path: Path, lines: int = 20000, vocab: int = 2000, seed: int = 0) -> 
 
 def complete(kind: str, path: Path) -> bool:
     """Whether the file under the final name is whole (it may also not exist yet)."""
-    from wordvec import KeyedVectors, Word2Vec
+    from wordvec import Word2Vec
     from wordvec.io.registry import read_vectors
 
     try:
