@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import make_sentences, write_sst
 
@@ -103,3 +104,30 @@ def test_sigkill_then_resume_ends_at_the_uninterrupted_loss(tmp_path):
     config = SSTConfig(dim=5, context=3, negatives=4, batch_size=10, iterations=30000)
     expected = train_sst(sentences, config).sgd.final_loss
     assert f"final smoothed loss: {expected:.6f}" in resumed.stdout
+
+
+def _long_training(tmp_path):
+    rng = np.random.default_rng(0)
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join(" ".join(rng.choice([f"w{i}" for i in range(300)], 12)) for _ in range(20000)))
+    return [sys.executable, "-m", "wordvec", "train", str(corpus), "-o", str(tmp_path / "m.npz"), "--min-count",
+            "1", "--epochs", "200"]
+
+
+def test_a_closed_output_pipe_ends_the_program_at_once(tmp_path):
+    """'wordvec train ... 2>&1 | head -1' once never exited; 200 epochs here would take minutes."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    start = time.monotonic()
+    done = subprocess.run(" ".join(_long_training(tmp_path)) + " 2>&1 | head -1", shell=True, env=env,
+                          capture_output=True, text=True, timeout=120, executable="/bin/bash")
+    assert done.stdout.startswith("wordvec: vocabulary:") and time.monotonic() - start < 60
+
+
+def test_a_redirected_log_gets_lines_not_carriage_returns(tmp_path, monkeypatch):
+    monkeypatch.setattr("wordvec.training.loop.LOG_EVERY", 0.0)  # a progress line after every chunk
+    log = tmp_path / "log.txt"
+    with open(log, "w") as stderr:
+        monkeypatch.setattr(sys, "stderr", stderr)
+        assert main(_long_training(tmp_path)[3:-1] + ["2", "--workers", "1"]) == 0
+    text = log.read_text()
+    assert "\r" not in text and "of the run" in text and "words/s" in text

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from wordvec import params
 from wordvec.errors import WordvecError
 from wordvec.io.atomic import check_writable
 from wordvec.io.paths import regular_file
+from wordvec.io.streams import end_when_output_pipes_close
 
 logger = logging.getLogger("wordvec")
 
@@ -356,6 +359,9 @@ def _setup_logging() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 done, 1 runtime error, 2 usage, 130 interrupted)."""
     args = build_parser().parse_args(argv)
+    if argv is None and hasattr(signal, "SIGPIPE") and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # a closed output pipe ends the program, as for any tool
+        end_when_output_pipes_close()
     _setup_logging()
     try:
         return args.run(args)

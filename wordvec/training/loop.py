@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from wordvec.training.executors import Executor, OnResult
 from wordvec.training.state import Checkpointer, Progress
 
 logger = logging.getLogger("wordvec")
+LOG_EVERY = 15.0  # seconds between progress lines when stderr is not a terminal
 
 
 @dataclass
@@ -56,10 +58,12 @@ def run_epochs(scanned: ScannedCorpus, make_executor: Callable[[OnResult], Execu
     :class:`~wordvec.errors.TrainingInterrupted` is raised.
     """
     total = schedule.epochs * scanned.n_words
-    bar = tqdm(total=total, initial=progress.done, unit="word", unit_scale=True, disable=not show_progress,
-               dynamic_ncols=True, mininterval=0.5)
+    on_terminal = sys.stderr.isatty()  # a bar on a terminal; periodic log lines in a redirected log
+    bar = tqdm(total=total, initial=progress.done, unit="word", unit_scale=True,
+               disable=not (show_progress and on_terminal), dynamic_ncols=True, mininterval=0.5)
     lock = threading.Lock()
     health = _Health()
+    started, last_line = time.monotonic(), [time.monotonic()]
 
     def on_result(stream: int, result: ChunkResult, alpha_end: float) -> None:
         health.check(result, progress.epoch)
@@ -67,8 +71,13 @@ def run_epochs(scanned: ScannedCorpus, make_executor: Callable[[OnResult], Execu
         progress.tallies[stream, 1] += result.predictions
         with lock:
             bar.update(result.words)
-            bar.set_postfix(lr=f"{alpha_end:.5f}", loss=f"{result.loss / max(result.predictions, 1):.4f}",
-                            refresh=False)
+            loss = result.loss / max(result.predictions, 1)
+            bar.set_postfix(lr=f"{alpha_end:.5f}", loss=f"{loss:.4f}", refresh=False)
+            if show_progress and not on_terminal and time.monotonic() - last_line[0] >= LOG_EVERY:
+                last_line[0] = now = time.monotonic()
+                logger.info("epoch %d/%d: %.0f%% of the run, %.0f words/s, lr %.5f, loss %.4f",
+                            progress.epoch + 1, schedule.epochs, 100 * progress.done / max(total, 1),
+                            bar.n / max(now - started, 1e-9) if bar.n else 0.0, alpha_end, loss)
 
     start = time.perf_counter()
     stop = stop or threading.Event()
