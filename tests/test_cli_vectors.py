@@ -90,3 +90,16 @@ def test_demo_runs_offline_on_the_shipped_corpus(tmp_path, capsys):
     assert "Total accuracy" in out
     for name in ("model.npz", "word_vectors.png", "loss_history.png"):
         assert (tmp_path / "demo" / name).stat().st_size > 0
+
+
+def test_train_init_continues_a_saved_model(model, tmp_path, capsys):
+    (tmp_path / "more.txt").write_text("\n".join(["red1 red2 novel novel red3"] * 50) + "\n")
+    out_path = tmp_path / "more"  # no suffix: the native model, at exactly this name
+    code, out, _ = run(["train", tmp_path / "more.txt", "--init", model, "-o", out_path, "--epochs", "2"], capsys)
+    assert code == 0 and out.rstrip().endswith(f"wrote {out_path}") and out_path.is_file()
+    before, after = KeyedVectors.load(model), KeyedVectors.load(out_path)
+    assert len(after) == len(before) + 1 and "novel" in after
+    assert np.dot(before["sea1"], after["sea1"]) / (np.linalg.norm(before["sea1"]) * np.linalg.norm(after["sea1"])) > 0.9
+    code, _, err = run(["train", tmp_path / "more.txt", "--init", model, "-o", tmp_path / "x.npz",
+                        "--vector-size", "8"], capsys)
+    assert code == 1 and "--vector-size 8" in err and "vector_size=16" in err and len(err.splitlines()) == 1

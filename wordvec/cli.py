@@ -132,7 +132,31 @@ def _add_train(subparsers) -> None:
     p.add_argument("-o", "--output", required=True, metavar="MODEL")
     params.add_cli_flags(p)
     p.add_argument("--resume", action="store_true", help="continue from the newest checkpoint in --checkpoint-dir")
+    p.add_argument("--init", metavar="MODEL", help="continue training this saved model (.npz) on CORPUS: its "
+                   "vocabulary grows by CORPUS's new words; its settings are kept except "
+                   + ", ".join("--" + n.replace("_", "-") for n in _CONTINUE_FLAGS))
     p.set_defaults(run=run_train)
+
+
+_CONTINUE_FLAGS = ("epochs", "workers", "alpha", "min_alpha", "sample", "min_count", "seed", "progress")
+
+
+def _continued_model(args: argparse.Namespace):
+    """The model of ``--init``, with the options given that continued training may change."""
+    from wordvec.training.word2vec import Word2Vec
+
+    if args.resume or args.checkpoint_dir:
+        raise WordvecError("--init continues a saved model and writes no checkpoints: drop --resume and --checkpoint-dir")
+    model = Word2Vec.load(regular_file(args.init, "model file"))
+    for name, p in params.PARAMS.items():
+        value = getattr(args, name, p.default)
+        if not p.flag or value == p.default or value == getattr(model, name):
+            continue
+        if name not in _CONTINUE_FLAGS:
+            raise WordvecError(f"--{name.replace('_', '-')} {value}: {args.init} was trained with "
+                               f"{name}={getattr(model, name)!r}, which continued training keeps")
+        setattr(model, name, value)
+    return model
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -142,8 +166,11 @@ def run_train(args: argparse.Namespace) -> int:
     if args.resume and not args.checkpoint_dir:
         raise WordvecError("--resume needs --checkpoint-dir")
     check_writable(args.output)  # before hours of training, not after
-    model = Word2Vec(**{name: getattr(args, name) for name, p in params.PARAMS.items() if p.flag})
-    model.fit(args.corpus, resume=args.resume)
+    if args.init:
+        model = _continued_model(args).partial_fit(args.corpus)
+    else:
+        model = Word2Vec(**{name: getattr(args, name) for name, p in params.PARAMS.items() if p.flag})
+        model.fit(args.corpus, resume=args.resume)
     _save_model(model, args.output)
     print(f"trained {len(model.wv)} words, loss per epoch {', '.join(f'{x:.4f}' for x in model.loss_history_)}; "
           f"wrote {args.output}")

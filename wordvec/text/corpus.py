@@ -44,6 +44,10 @@ def corpus_files(corpus) -> list[Path] | None:
 
 
 def _expand(path: Path) -> list[Path]:
+    if not path.exists() and any(c.isspace() for c in str(path)):
+        raise DataError(f"corpus item {quote(str(path))} is neither a file nor a directory; to train on "
+                        f"sentences given as strings, split them into token lists first: "
+                        f"[s.split() for s in sentences]")
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
         if not files:

@@ -53,15 +53,19 @@ class ScannedCorpus:
     seconds: float
     n_ids: int = 0  # ids in the file (words and line ends): what a resumed run checks
     crc32: int = 0  # zlib.crc32 of the file's bytes
+    moved: np.ndarray | None = None  # scanned against a previous vocabulary: its id -> the new id
 
 
 def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | None,
-                name: str | None = "corpus.ids") -> ScannedCorpus:
+                name: str | None = "corpus.ids", base: Vocabulary | None = None) -> ScannedCorpus:
     """Count ``corpus`` and store it as ids in ``workdir / name`` (see the module docstring).
 
     With ``name=None`` the ids go to an open temporary file without a name in
     ``workdir`` (``ScannedCorpus.ids``; close it when done): nothing is left on
-    disk even if the process is killed.
+    disk even if the process is killed. With a ``base`` vocabulary (continued
+    training) every base word stays, its count grows by its new occurrences, and
+    new words join when they occur ``min_count`` times in ``corpus``;
+    ``n_words`` counts the new corpus only and ``moved`` maps base ids to new ids.
     """
     start = time.perf_counter()
     files = corpus_files(corpus)
@@ -75,15 +79,20 @@ def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | Non
             n_tokens = int(counts.sum())
             if n_tokens == 0:
                 raise DataError("the corpus is empty: it holds no tokens")
-            vocab, remap = _choose_vocabulary(words, counts, min_count, max_vocab_size)
+            if base is None:
+                vocab, remap = _choose_vocabulary(words, counts, min_count, max_vocab_size)
+                moved, n_words = None, vocab.total
+            else:
+                vocab, remap, moved = _extend_vocabulary(base, words, counts, min_count, max_vocab_size)
+                n_words = int(counts[remap >= 0].sum())
             raw.seek(0)
             n_ids, crc32 = _rewrite(raw, ids, remap)
     except OSError as exc:
         raise StorageError(f"cannot store the corpus as word ids in {workdir}: {describe(exc)}") from None
     seconds = time.perf_counter() - start
     logger.info("vocabulary: %d words kept of %d distinct, %d of %d tokens (%.0f tokens/s)",
-                len(vocab), len(counts), vocab.total, n_tokens, n_tokens / max(seconds, 1e-9))
-    return ScannedCorpus(vocab, ids, vocab.total, n_tokens, seconds, n_ids, crc32)
+                len(vocab), len(counts), n_words, n_tokens, n_tokens / max(seconds, 1e-9))
+    return ScannedCorpus(vocab, ids, n_words, n_tokens, seconds, n_ids, crc32, moved)
 
 
 def _encode_files(files: list[Path], raw: BinaryIO) -> tuple[Callable, np.ndarray]:
@@ -138,6 +147,29 @@ def _choose_vocabulary(words: Callable, counts: np.ndarray, min_count: int,
     remap = np.full(len(counts), -2, dtype=np.int32)
     remap[order] = np.arange(len(order), dtype=np.int32)
     return Vocabulary(words(order), counts[order]), remap
+
+
+def _extend_vocabulary(base: Vocabulary, words: Callable, counts: np.ndarray, min_count: int,
+                       max_vocab_size: int | None) -> tuple[Vocabulary, np.ndarray, np.ndarray]:
+    """``base`` grown by the new words reaching ``min_count`` (the most frequent first, up to
+    ``max_vocab_size`` words in all), counts accumulated, re-sorted by count. Returns the
+    vocabulary, the map from provisional to final ids, and the map from base ids to final ids."""
+    scanned = words(np.arange(len(counts)))
+    in_base = np.array([base.index.get(w, -1) for w in scanned], dtype=np.int64)
+    fresh = np.flatnonzero((in_base < 0) & (counts >= min_count))
+    fresh = fresh[np.argsort(-counts[fresh], kind="stable")]
+    if max_vocab_size is not None:
+        fresh = fresh[:max(0, max_vocab_size - len(base))]
+    combined = np.concatenate([base.counts, counts[fresh]])
+    np.add.at(combined, in_base[in_base >= 0], counts[in_base >= 0])
+    order = np.argsort(-combined, kind="stable")  # ties keep base words first
+    final = np.empty(len(order), dtype=np.int32)
+    final[order] = np.arange(len(order), dtype=np.int32)
+    remap = np.full(len(counts), -2, dtype=np.int32)
+    remap[in_base >= 0] = final[in_base[in_base >= 0]]
+    remap[fresh] = final[len(base) + np.arange(len(fresh))]
+    all_words = base.words + [scanned[i] for i in fresh]
+    return Vocabulary([all_words[i] for i in order], combined[order]), remap, final[:len(base)]
 
 
 def _rewrite(fin: BinaryIO, dst: Path | BinaryIO, remap: np.ndarray) -> tuple[int, int]:

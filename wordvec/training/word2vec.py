@@ -12,6 +12,7 @@ import logging
 import os
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,7 @@ from wordvec import params as table
 from wordvec.engine import contract, open_backend
 from wordvec.engine.cpu.rng import new_state
 from wordvec.engine.tables import build_tables
-from wordvec.errors import CheckpointError, StorageError, TrainingDiverged
+from wordvec.errors import CheckpointError, ParameterError, StorageError, TrainingDiverged
 from wordvec.io.formats import check_finite
 from wordvec.io.native import load_arrays, save_arrays
 from wordvec.text.corpus import corpus_files
@@ -107,6 +108,9 @@ class Word2Vec:
             start if there is none.
         """
         table.validate(self.get_params())
+        if hasattr(self, "wv"):
+            warnings.warn(f"fit starts from scratch: the fitted vocabulary of {len(self.wv)} words and its "
+                          f"vectors are replaced (partial_fit continues training instead)", stacklevel=2)
         start = time.perf_counter()
         if self.checkpoint_dir is None:
             workdir = Path(tmp_dir if tmp_dir is not None else tempfile.gettempdir())
@@ -118,6 +122,67 @@ class Word2Vec:
                 self._fit_with_checkpoints(corpus, Path(self.checkpoint_dir), resume)
         self.seconds_ = time.perf_counter() - start
         return self
+
+    def partial_fit(self, corpus, epochs: int | None = None,
+                    tmp_dir: str | os.PathLike | None = None) -> Word2Vec:
+        """Continue training on ``corpus`` from the fitted (or loaded) vectors; returns ``self``.
+
+        Known words keep their vectors and their counts grow; words of ``corpus``
+        that occur ``min_count`` times join the vocabulary with rows drawn as in
+        :meth:`fit`; rows are re-sorted by count; the sampling tables and the
+        Huffman tree are rebuilt; the learning rate falls from ``alpha`` to
+        ``min_alpha`` over ``epochs`` passes of ``corpus`` alone. Under
+        hierarchical softmax the output weights restart at zero, since the
+        rebuilt tree's inner nodes are not the old ones. ``loss_history_`` grows
+        by the new epochs. An unfitted model is fitted.
+
+        Parameters
+        ----------
+        corpus : as in :meth:`fit`
+        epochs : int, optional
+            Passes over ``corpus`` (default: the model's ``epochs``).
+        tmp_dir : path, optional
+            As in :meth:`fit`.
+        """
+        table.validate(self.get_params())
+        table.PARAMS["epochs"].check(epochs if epochs is not None else self.epochs)
+        if not hasattr(self, "wv"):
+            return self.fit(corpus, tmp_dir) if epochs is None else self._fit_epochs(corpus, epochs, tmp_dir)
+        if self.checkpoint_dir is not None:
+            raise ParameterError(f"checkpoint_dir={str(self.checkpoint_dir)!r}: partial_fit does not write "
+                                 f"checkpoints; set checkpoint_dir=None to continue training")
+        start = time.perf_counter()
+        workdir = Path(tmp_dir if tmp_dir is not None else tempfile.gettempdir())
+        scanned = scan_corpus(corpus, workdir, self.min_count, self.max_vocab_size, name=None, base=self.vocab_)
+        logger.info("continued training: %d new words, %d in all", len(scanned.vocab) - len(self.vocab_),
+                    len(scanned.vocab))
+        with scanned.ids:
+            self._train(scanned, None, grown=self._grown_weights(scanned), epochs=epochs)
+        self.seconds_ = time.perf_counter() - start
+        return self
+
+    def _fit_epochs(self, corpus, epochs: int, tmp_dir) -> Word2Vec:
+        saved_epochs, self.epochs = self.epochs, epochs
+        try:
+            return self.fit(corpus, tmp_dir)
+        finally:
+            self.epochs = saved_epochs
+
+    def _grown_weights(self, scanned: ScannedCorpus) -> tuple[np.ndarray, np.ndarray]:
+        """Input and output weights for the grown vocabulary: old rows moved to their new ids,
+        new input rows uniform in +-0.5/dim as in fit, new output rows zero."""
+        n, dim, moved = len(scanned.vocab), self.vector_size, scanned.moved
+        fresh = np.ones(n, dtype=bool)
+        fresh[moved] = False
+        vectors_in = np.empty((n, dim), dtype=np.float32)
+        vectors_in[moved] = self.wv.vectors
+        rng = np.random.default_rng([self.seed, len(self.loss_history_)])
+        vectors_in[fresh] = (rng.random((int(fresh.sum()), dim), dtype=np.float32) - 0.5) / dim
+        if self.loss == "hierarchical":
+            return vectors_in, np.zeros((max(n - 1, 1), dim), np.float32)
+        vectors_out = np.zeros((n, dim), np.float32)
+        vectors_out[moved] = self.vectors_out_
+        return vectors_in, vectors_out
 
     def _fit_with_checkpoints(self, corpus, checkpoints: Path, resume: bool) -> None:
         if has_checkpoints(checkpoints) and not resume:
@@ -186,10 +251,11 @@ class Word2Vec:
         model.wv = wv
         return model
 
-    def _train(self, scanned: ScannedCorpus, fingerprint: list | None, saved: tuple | None = None) -> None:
-        vocab, schedule = scanned.vocab, self._schedule()
+    def _train(self, scanned: ScannedCorpus, fingerprint: list | None, saved: tuple | None = None,
+               grown: tuple | None = None, epochs: int | None = None) -> None:
+        vocab, schedule = scanned.vocab, self._schedule(epochs)
         check_memory(self.vector_size, len(vocab), self.loss == "hierarchical")
-        weights, progress = self._initial_state(len(vocab), schedule.workers, saved)
+        weights, progress = self._initial_state(len(vocab), schedule.workers, saved, grown)
         self.vocab_, self.loss_history_ = vocab, progress.loss_history
         self.wv = KeyedVectors(vocab.words, weights.vectors_in)
         self.vectors_out_ = weights.vectors_out
@@ -199,7 +265,7 @@ class Word2Vec:
         schedule.chunk_words = bounded_chunk(schedule.chunk_words, self._cost_per_word(tables, vocab.counts))
 
         def on_epoch_end(epoch: int, loss: float) -> None:
-            logger.info("epoch %d/%d: mean loss %.4f", epoch + 1, self.epochs, loss)
+            logger.info("epoch %d/%d: mean loss %.4f", epoch + 1, schedule.epochs, loss)
             for callback in self.callbacks:
                 callback(self, loss)
 
@@ -219,13 +285,19 @@ class Word2Vec:
         if checkpointer is not None:
             checkpointer.save(progress, finished=True)
             (Path(self.checkpoint_dir) / CORPUS_FILE).unlink(missing_ok=True)
-        logger.info("trained %d epochs of %d words (%.0f words/s)", self.epochs, scanned.n_words,
+        logger.info("trained %d epochs of %d words (%.0f words/s)", schedule.epochs, scanned.n_words,
                     self.words_per_second_)
 
-    def _initial_state(self, n: int, workers: int, saved: tuple | None) -> tuple[contract.Weights, Progress]:
+    def _initial_state(self, n: int, workers: int, saved: tuple | None,
+                       grown: tuple | None = None) -> tuple[contract.Weights, Progress]:
         """Weights and progress of a new run (uniform input rows in +-0.5/dim, zero output rows,
-        as word2vec.c), or those of a checkpoint."""
-        if saved is None:
+        as word2vec.c), of a continued one (``grown`` weights), or of a checkpoint."""
+        if grown is not None:
+            vectors_in, vectors_out = grown
+            history = list(self.loss_history_)
+            progress = Progress(states=new_state(self.seed + len(history), workers),
+                                tallies=np.zeros((workers, 2)), loss_history=history)
+        elif saved is None:
             rng = np.random.default_rng(self.seed)
             vectors_in = ((rng.random((n, self.vector_size), dtype=np.float32) - 0.5) / self.vector_size)
             vectors_out = np.zeros((max(n - 1, 1) if self.loss == "hierarchical" else n, self.vector_size),
@@ -258,9 +330,9 @@ class Word2Vec:
             per_window=self.update == "window", window=self.window, shrink_windows=self.shrink_windows,
             negative=self.negative, cbow_mean_gradient=self.cbow_mean_gradient)
 
-    def _schedule(self) -> Schedule:
+    def _schedule(self, epochs: int | None = None) -> Schedule:
         workers = self.workers if self.workers is not None else default_workers()
-        return Schedule(table.initial_alpha(self.get_params()), self.min_alpha, self.epochs, workers,
+        return Schedule(table.initial_alpha(self.get_params()), self.min_alpha, epochs or self.epochs, workers,
                         self.chunk_words)
 
     def _cost_per_word(self, tables, counts: np.ndarray) -> float:
