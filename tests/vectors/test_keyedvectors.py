@@ -70,7 +70,7 @@ def test_doesnt_match(kv):
 def test_zero_vectors_do_not_break_queries():
     kv = KeyedVectors(["a", "b", "z"], np.array([[1, 0], [0.9, 0.1], [0, 0]], dtype=np.float32))
     assert kv.most_similar("a", topn=1)[0][0] == "b"
-    assert np.all(np.isfinite(kv.unit_vectors))
+    assert np.all(np.isfinite(kv.get_normed_vectors()))
 
 
 @pytest.mark.parametrize("gensim_arithmetic", [False, True])
@@ -78,7 +78,7 @@ def test_a_zero_row_scores_the_same_in_every_path(gensim_arithmetic):
     """A zero vector has cosine 0 with everything: 3CosAdd scores it 0, 3CosMul 0.5 / (0.5 + 1e-6),
     whether scored in batches or in gensim's arithmetic (the path evaluate uses on near ties)."""
     kv = KeyedVectors(["a", "b", "c", "z"], np.array([[1, 0], [0.6, 0.8], [0, 1], [0, 0]], dtype=np.float32))
-    pos, neg = kv.unit_vectors[[[1, 2]]], kv.unit_vectors[[[0]]]
+    pos, neg = kv.unit_rows(np.array([[1, 2]])), kv.unit_rows(np.array([[0]]))
     add = kv.analogy_scores(pos, neg, "3cosadd", gensim_arithmetic=gensim_arithmetic)[0]
     mul = kv.analogy_scores(pos, neg, "3cosmul", gensim_arithmetic=gensim_arithmetic)[0]
     assert np.all(np.isfinite(add)) and np.all(np.isfinite(mul))

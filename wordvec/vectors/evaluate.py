@@ -19,7 +19,8 @@ from scipy import stats
 
 from wordvec.errors import DataError
 from wordvec.io.paths import regular_file
-from wordvec.vectors.keyedvectors import KeyedVectors, unitvec
+from wordvec.vectors.keyedvectors import KeyedVectors
+from wordvec.vectors.scoring import unitvec
 
 DATASETS = {"analogies": "questions-words.txt", "ws353": "wordsim353.tsv", "simlex999": "simlex999.txt"}
 _BATCH = 1024
@@ -34,12 +35,28 @@ def dataset_path(name: str) -> Path:
 
 @dataclass
 class AnalogySection:
-    """Counts of one section of an analogy set ('capital-common-countries', ...)."""
+    """One section of an analogy set ('capital-common-countries', ...): its questions
+    (upper-cased (a, b, c, expected) tuples) in file order, each with its outcome."""
 
     name: str
-    correct: int = 0
-    incorrect: int = 0
-    skipped: int = 0  # questions with a word outside the restricted vocabulary
+    questions: list[tuple] = field(default_factory=list)
+    outcomes: list[str] = field(default_factory=list)  # "right", "wrong", or "unknown" (a word not in the vocabulary)
+
+    def having(self, *outcomes: str) -> list[tuple]:
+        """The questions with one of ``outcomes``, in file order."""
+        return [q for q, o in zip(self.questions, self.outcomes) if o in outcomes]
+
+    @property
+    def correct(self) -> int:
+        return self.outcomes.count("right")
+
+    @property
+    def incorrect(self) -> int:
+        return self.outcomes.count("wrong")
+
+    @property
+    def skipped(self) -> int:
+        return self.outcomes.count("unknown")
 
     @property
     def accuracy(self) -> float:
@@ -57,11 +74,8 @@ class AnalogyResult:
     @property
     def total(self) -> AnalogySection:
         """Every section's counts added up, under gensim's name 'Total accuracy'."""
-        total = AnalogySection("Total accuracy")
-        for s in self.sections:
-            total.correct, total.incorrect, total.skipped = (
-                total.correct + s.correct, total.incorrect + s.incorrect, total.skipped + s.skipped)
-        return total
+        return AnalogySection("Total accuracy", [q for s in self.sections for q in s.questions],
+                              [o for s in self.sections for o in s.outcomes])
 
     @property
     def accuracy(self) -> float:
@@ -106,16 +120,14 @@ def analogy(kv: KeyedVectors, path: str | os.PathLike | None = None, restrict_vo
             continue  # gensim skips malformed lines too
         if not result.sections:
             raise DataError(f"{path}:{lineno}: a question before the first ': section' line")
-        if not all(w in ok for w in words):
-            result.sections[-1].skipped += 1
-            continue
-        questions.append(words)
-        owners.append(result.sections[-1])
-    for section, words, predicted in zip(owners, questions, _predict(kv, questions, ok, restrict_vocab, method)):
-        if predicted == words[3]:
-            section.correct += 1
-        else:
-            section.incorrect += 1
+        section = result.sections[-1]
+        section.questions.append(tuple(words))
+        section.outcomes.append("unknown" if not all(w in ok for w in words) else "")
+        if section.outcomes[-1] == "":
+            questions.append(words)
+            owners.append((section, len(section.outcomes) - 1))
+    for (section, i), words, predicted in zip(owners, questions, _predict(kv, questions, ok, restrict_vocab, method)):
+        section.outcomes[i] = "right" if predicted == words[3] else "wrong"
     return result
 
 
@@ -132,11 +144,10 @@ def _predict(kv, questions, ok, restrict_vocab, method) -> list[str | None]:
     if not questions:
         return []
     idx = np.array([[ok[w] for w in q[:3]] for q in questions])  # (n, 3): a, b, c
-    unit, vocab = kv.unit_vectors, restrict_vocab if method == "3cosadd" else None
-    answers = []
+    vocab, answers = restrict_vocab if method == "3cosadd" else None, []
     for start in range(0, len(idx), _BATCH):
         batch = idx[start:start + _BATCH]
-        positive, negative = unit[batch[:, 1:]], unit[batch[:, :1]]  # b, c and a
+        positive, negative = kv.unit_rows(batch[:, 1:]), kv.unit_rows(batch[:, :1])  # b, c and a
         scores = kv.analogy_scores(positive, negative, method, vocab)
         for i, (row, (a, b, c), words) in enumerate(zip(scores, batch, questions[start:start + _BATCH])):
             best = kv.top_indices(row, 5 + 3)
@@ -164,6 +175,16 @@ def word_pairs(kv: KeyedVectors, path: str | os.PathLike, restrict_vocab: int = 
     Pairs with a word outside the vocabulary are skipped; ``oov_ratio`` says
     how many, in percent.
     """
+    gold, model, oov = pair_scores(kv, path, restrict_vocab, delimiter)
+    return PairResult(pearson=float(stats.pearsonr(gold, model)[0]),
+                      spearman=float(stats.spearmanr(gold, model)[0]),
+                      oov_ratio=100.0 * oov / (len(gold) + oov), pairs=len(gold))
+
+
+def pair_scores(kv: KeyedVectors, path: str | os.PathLike, restrict_vocab: int | None = 300000,
+                delimiter: str = "\t", dummy4unknown: bool = False) -> tuple[list[float], list[float], int]:
+    """Human scores and cosine similarities of the pairs of a word-pair file, and how many pairs
+    had an unknown word (skipped, or scored 0 with ``dummy4unknown``), as gensim reads them."""
     ok = _ok_vocab(kv, restrict_vocab)
     gold, model, oov = [], [], 0
     for line in _read_lines(Path(path)):
@@ -177,14 +198,15 @@ def word_pairs(kv: KeyedVectors, path: str | os.PathLike, restrict_vocab: int = 
             continue  # gensim skips malformed lines too
         if a not in ok or b not in ok:
             oov += 1
+            if dummy4unknown:
+                gold.append(score)
+                model.append(0.0)
             continue
         gold.append(score)
         model.append(float(np.dot(unitvec(kv.vectors[ok[a]]), unitvec(kv.vectors[ok[b]]))))
     if not gold:
         raise DataError(f"{path}: no pair with both words in the vocabulary")
-    return PairResult(pearson=float(stats.pearsonr(gold, model)[0]),
-                      spearman=float(stats.spearmanr(gold, model)[0]),
-                      oov_ratio=100.0 * oov / (len(gold) + oov), pairs=len(gold))
+    return gold, model, oov
 
 
 def report(kv: KeyedVectors, restrict_vocab: int = 30000) -> dict[str, float]:

@@ -1,92 +1,127 @@
-"""Trained vectors with their vocabulary: lookups, similarities, analogies, save and load.
+"""Trained vectors with their vocabulary: lookups, per-word attributes, growth, save and load.
 
-Queries are matrix products over unit vectors computed once and cached; many
-queries at once go as one product. Scores follow gensim's definitions so that
-results agree with it: cosine similarity, 3CosAdd (``most_similar``) and
-3CosMul (``most_similar_cosmul``, Levy and Goldberg 2014).
+The queries (``most_similar`` and the rest) live in ``vectors.similarity`` and
+the scores in ``vectors.scoring``; this module holds the storage. Names follow
+gensim's ``KeyedVectors`` where the concept is the same (``key_to_index``,
+``index_to_key``, ``get_vector``, ``get_vecattr``, ``add_vectors``, ...).
 """
 
 from __future__ import annotations
 
 import difflib
+import numbers
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
-from scipy.linalg import get_blas_funcs
 
 from wordvec.errors import StorageError, UnknownWordError
 from wordvec.io import formats
 from wordvec.io.native import load_arrays, save_arrays
+from wordvec.vectors.scoring import unitvec  # noqa: F401  (re-exported: wordvec.vectors.keyedvectors.unitvec)
+from wordvec.vectors.similarity import Similarities
 
 _FORMAT = "wordvec.KeyedVectors"
-(_DNRM2,) = get_blas_funcs(("nrm2",), (np.zeros(1),))
 _READABLE = (_FORMAT, "wordvec.Word2Vec")
-_BATCH = 1000  # queries scored by one matrix product
 
 
-class KeyedVectors:
-    """Word vectors: ``kv[word]``, ``word in kv``, ``len(kv)``, ``kv.index(word)``, and queries.
+class KeyedVectors(Similarities):
+    """Word vectors: ``kv[word]``, ``kv[[w1, w2]]``, ``word in kv``, ``len(kv)``, and queries.
 
     Parameters
     ----------
-    words : sequence of str
+    words : sequence of str, or int
         Row i of ``vectors`` is ``words[i]`` (most frequent first); no word twice.
+        An int makes empty vectors of that dimension, to fill with :meth:`add_vectors`.
     vectors : ndarray of shape (n_words, dim)
-        The vectors; not to be modified in place once queried (norms are cached).
+        The vectors; modify them through :meth:`add_vectors` (norms are cached).
+    counts : ndarray of shape (n_words,), optional
+        Corpus counts: ``get_vecattr(word, "count")``, saved with the vectors.
 
     Attributes
     ----------
-    words : list of str
-        The vocabulary, in row order.
+    index_to_key : list of str
+        The vocabulary, in row order (also ``words``).
+    key_to_index : dict of str to int
+        Row of each word.
     vectors : ndarray of shape (n_words, dim)
         The vectors (a read-only memory map after ``load(..., mmap=True)``).
-    norms : ndarray of shape (n_words,)
-        Euclidean length of each row, computed on first use.
-    unit_vectors : ndarray of shape (n_words, dim)
-        Rows scaled to length 1 (zero rows stay zero), computed on first use.
-    vector_size : int
-        The dimension.
+    expandos : dict of str to ndarray
+        Per-word attributes, such as "count".
     """
 
-    def __init__(self, words: Sequence[str], vectors: np.ndarray):
+    def __init__(self, words: Sequence[str] | int, vectors: np.ndarray | None = None,
+                 counts: np.ndarray | None = None):
+        if isinstance(words, numbers.Integral):  # gensim's KeyedVectors(vector_size)
+            words, vectors = [], np.zeros((0, int(words)), dtype=np.float32)
         vectors = np.asarray(vectors)
         if vectors.ndim != 2 or len(words) != vectors.shape[0]:
             raise ValueError(f"{len(words)} words but vectors of shape {vectors.shape}")
-        self.words = list(words)
+        self.index_to_key = list(words)
         self.vectors = vectors
-        self._index = {w: i for i, w in enumerate(self.words)}
-        if len(self._index) != len(self.words):
-            duplicate = next(w for i, w in enumerate(self.words) if self._index[w] != i)
+        self.key_to_index = {w: i for i, w in enumerate(self.index_to_key)}
+        if len(self.key_to_index) != len(self.index_to_key):
+            duplicate = next(w for i, w in enumerate(self.index_to_key) if self.key_to_index[w] != i)
             raise ValueError(f"word {duplicate!r} occurs twice in the vocabulary")
-        self._unit: np.ndarray | None = None  # caches; the vectors are not to be modified in place
-        self._norms: np.ndarray | None = None
+        self.expandos: dict[str, np.ndarray] = {}
+        if counts is not None:
+            self.expandos["count"] = np.asarray(counts, dtype=np.int64).reshape(len(self.index_to_key))
+        self._norms: np.ndarray | None = None  # cache; reset by every change made through this class
 
     # lookups
 
-    def __len__(self) -> int:
-        return len(self.words)
-
-    def __contains__(self, word: object) -> bool:
-        return word in self._index
-
-    def __iter__(self):
-        return iter(self.words)
-
-    def index(self, word: str) -> int:
-        """Row of ``word``; :class:`~wordvec.errors.UnknownWordError` names it and a close spelling."""
-        try:
-            return self._index[word]
-        except (KeyError, TypeError):
-            raise UnknownWordError(word, self._close_spelling(word)) from None
-
-    def __getitem__(self, word: str) -> np.ndarray:
-        return self.vectors[self.index(word)]
+    @property
+    def words(self) -> list[str]:
+        """The vocabulary in row order (the same list as ``index_to_key``)."""
+        return self.index_to_key
 
     @property
     def vector_size(self) -> int:
         """The dimension of the vectors."""
         return self.vectors.shape[1]
+
+    def __len__(self) -> int:
+        return len(self.index_to_key)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.key_to_index
+
+    def has_index_for(self, key: object) -> bool:
+        """Whether ``key`` is a word of the vocabulary."""
+        return key in self.key_to_index
+
+    def __iter__(self):
+        return iter(self.index_to_key)
+
+    def index(self, word: str) -> int:
+        """Row of ``word`` (an int is taken as a row); :class:`~wordvec.errors.UnknownWordError`
+        names an unknown word and a close spelling."""
+        try:
+            return self.key_to_index[word]
+        except (KeyError, TypeError):
+            if isinstance(word, numbers.Integral) and not isinstance(word, bool) and 0 <= word < len(self):
+                return int(word)
+            raise UnknownWordError(word, self._close_spelling(word)) from None
+
+    def get_index(self, key: str, default: int | None = None) -> int:
+        """Row of ``key``, or ``default`` when given and ``key`` is unknown."""
+        if default is not None and key not in self.key_to_index:
+            return default
+        return self.index(key)
+
+    def __getitem__(self, keys) -> np.ndarray:
+        """The vector of one word (dim,), or the matrix of several (n, dim)."""
+        if isinstance(keys, (str, numbers.Integral)):
+            return self.vectors[self.index(keys)]
+        return self.vectors[[self.index(k) for k in keys]].reshape(-1, self.vector_size)
+
+    def __setitem__(self, keys, vectors) -> None:
+        """Set (or add) the vectors of one word or several."""
+        self.add_vectors(keys, vectors, replace=True)
+
+    def get_vector(self, key: str, norm: bool = False) -> np.ndarray:
+        """The vector of ``key``, scaled to length 1 if ``norm`` (computed for that row only)."""
+        return self.unit_rows(self.index(key)) if norm else self[key]
 
     @property
     def norms(self) -> np.ndarray:
@@ -95,13 +130,15 @@ class KeyedVectors:
             self._norms = np.linalg.norm(self.vectors, axis=1)
         return self._norms
 
-    @property
-    def unit_vectors(self) -> np.ndarray:
-        """Rows scaled to length 1 (zero rows stay zero), computed once."""
-        if self._unit is None:
-            norms = self.norms[:, None]
-            self._unit = (self.vectors / np.where(norms > 0, norms, 1)).astype(self.vectors.dtype)
-        return self._unit
+    def fill_norms(self, force: bool = False) -> None:
+        """Compute the norms now (again if ``force``)."""
+        if force:
+            self._norms = None
+        self.norms
+
+    def get_normed_vectors(self) -> np.ndarray:
+        """A new matrix of every row scaled to length 1 (the only call that makes one)."""
+        return self.unit_rows(np.arange(len(self)))
 
     def _close_spelling(self, word: object) -> str | None:
         """A vocabulary word spelled like ``word``, looked for among words of similar
@@ -109,169 +146,125 @@ class KeyedVectors:
         if not isinstance(word, str) or not word:
             return None
         lower = word.lower()
-        candidates = [w for w in self.words[:200000]
+        candidates = [w for w in self.index_to_key[:200000]
                       if w[:1].lower() == lower[:1] and abs(len(w) - len(word)) <= 2]
         found = difflib.get_close_matches(word, candidates, n=1, cutoff=0.75)
         return found[0] if found else None
 
-    # similarity queries
+    # per-word attributes and growth
 
-    def similarity(self, a: str, b: str) -> float:
-        """Cosine similarity of two words, cos(a, b) = a . b / (|a| |b|), as gensim computes it."""
-        return float(np.dot(unitvec(self[a]), unitvec(self[b])))
+    def get_vecattr(self, key: str, attr: str):
+        """The attribute ``attr`` (such as "count") of ``key``."""
+        if attr not in self.expandos:
+            raise KeyError(f"no attribute {attr!r}: these vectors have {sorted(self.expandos) or 'none'}")
+        return self.expandos[attr][self.index(key)].item()
 
-    def most_similar(self, positive: str | Iterable = (), negative: str | Iterable = (), topn: int = 10,
-                     restrict_vocab: int | None = None) -> list[tuple[str, float]]:
-        """Words closest to mean(unit(positive)) - mean(unit(negative)) (3CosAdd).
+    def set_vecattr(self, key: str, attr: str, value) -> None:
+        """Set the attribute ``attr`` of ``key`` (the array is made, zero, on first use)."""
+        if attr not in self.expandos:
+            self.expandos[attr] = np.zeros(len(self), dtype=np.asarray(value).dtype)
+        self.expandos[attr][self.index(key)] = value
 
-        Parameters
-        ----------
-        positive, negative : str, vector, or list of them, default=()
-            Words or vectors whose unit vectors are added (positive) or subtracted.
-        topn : int, default=10
-            How many words to return.
-        restrict_vocab : int or None, default=None
-            Look only at the first (most frequent) words.
+    def add_vector(self, key: str, vector: np.ndarray) -> int:
+        """Add one word (or replace its vector); returns its row."""
+        self.add_vectors([key], np.asarray(vector).reshape(1, -1), replace=True)
+        return self.key_to_index[key]
 
-        Returns
-        -------
-        list of (word, cosine similarity), best first; the query words themselves left out.
-        """
-        pos, neg, exclude = self._terms(positive, negative)
-        return self._best(self.analogy_scores(pos, neg, "3cosadd", restrict_vocab)[0], exclude, topn)
-
-    def most_similar_cosmul(self, positive: str | Iterable = (), negative: str | Iterable = (),
-                            topn: int = 10, restrict_vocab: int | None = None) -> list[tuple[str, float]]:
-        """3CosMul (Levy and Goldberg 2014): the words w maximising
-        prod_p s(w, p) / (prod_n s(w, n) + 1e-6), with s = (1 + cos) / 2.
-
-        Parameters and return value as in :meth:`most_similar` (scores are the ratio above).
-        """
-        pos, neg, exclude = self._terms(positive, negative)
-        return self._best(self.analogy_scores(pos, neg, "3cosmul", restrict_vocab)[0], exclude, topn)
-
-    def similar_by_vector(self, vector: np.ndarray, topn: int = 10,
-                          restrict_vocab: int | None = None) -> list[tuple[str, float]] | list[list]:
-        """Words closest to a vector by cosine similarity, or, for an array of shape (n, dim),
-        to each row (one matrix product per 1,000 rows).
+    def add_vectors(self, keys, weights, extras: dict | None = None, replace: bool = False) -> None:
+        """Append words and their vectors; known words are replaced only if ``replace``.
 
         Parameters
         ----------
-        vector : ndarray of shape (dim,) or (n, dim)
-        topn : int, default=10
-        restrict_vocab : int or None, default=None
-            Look only at the first (most frequent) words.
-
-        Returns
-        -------
-        list of (word, cosine similarity), or a list of such lists for a 2-D ``vector``.
+        keys : str or list of str
+        weights : ndarray of shape (dim,) or (n, dim)
+        extras : dict of str to ndarray of shape (n,), optional
+            Attributes of the new words (such as "count"); missing ones are 0.
+        replace : bool, default=False
         """
-        vectors = np.asarray(vector, dtype=self.vectors.dtype)
-        batch = vectors.reshape(-1, self.vector_size)
-        norms = np.linalg.norm(batch, axis=1, keepdims=True)
-        batch = batch / np.where(norms > 0, norms, 1)
-        results = []
-        for start in range(0, len(batch), _BATCH):  # (batch, n_words) scores at a time
-            scores = self.cosine_scores(batch[start:start + _BATCH], restrict_vocab)
-            results += [self._best(row, set(), topn) for row in scores]
-        return results if vectors.ndim == 2 else results[0]
+        keys = [keys] if isinstance(keys, str) else list(keys)
+        weights = np.asarray(weights, dtype=self.vectors.dtype).reshape(len(keys), self.vector_size)
+        if len(set(keys)) != len(keys):
+            raise ValueError("add_vectors got a word twice")
+        if not all(isinstance(k, str) and k for k in keys):
+            raise ValueError("words must be non-empty strings")
+        extras = {name: np.asarray(v) for name, v in (extras or {}).items()}
+        known = np.array([k in self.key_to_index for k in keys], dtype=bool)
+        new = np.flatnonzero(~known)
+        for name, values in extras.items():
+            if name not in self.expandos:
+                self.expandos[name] = np.zeros(len(self), dtype=values.dtype)
+        for name in self.expandos:
+            added = extras[name][new] if name in extras else np.zeros(len(new), self.expandos[name].dtype)
+            self.expandos[name] = np.concatenate([self.expandos[name], added])
+        for i in new:
+            self.key_to_index[keys[i]] = len(self.index_to_key)
+            self.index_to_key.append(keys[i])
+        self.vectors = np.vstack([self.vectors, weights[new]])
+        if replace and known.any():
+            rows = [self.key_to_index[keys[i]] for i in np.flatnonzero(known)]
+            self.vectors[rows] = weights[known]
+            for name, values in extras.items():
+                self.expandos[name][rows] = values[known]
+        self._norms = None
 
-    def doesnt_match(self, words: Sequence[str]) -> str:
-        """The word farthest from the mean of the others' unit vectors."""
-        words = [w for w in words]
-        if not words:
-            raise ValueError("doesnt_match needs at least one word")
-        unit = self.unit_vectors[[self.index(w) for w in words]]
-        mean = unit.mean(axis=0)
-        return words[int(np.argmin(unit @ (mean / np.linalg.norm(mean))))]
+    def sort_by_descending_frequency(self) -> None:
+        """Reorder the rows by decreasing "count" (ties: the later row first, as gensim)."""
+        if not len(self):
+            return
+        if "count" not in self.expandos:
+            raise KeyError("these vectors have no counts to sort by")
+        order = np.lexsort((-np.arange(len(self)), -self.expandos["count"]))
+        self.index_to_key = [self.index_to_key[i] for i in order]
+        self.key_to_index = {w: i for i, w in enumerate(self.index_to_key)}
+        self.vectors = self.vectors[order]
+        self.expandos = {name: values[order] for name, values in self.expandos.items()}
+        self._norms = None
 
-    def analogy(self, a: str, b: str, c: str, method: str = "3cosadd", topn: int = 1,
-                restrict_vocab: int | None = None) -> list[tuple[str, float]]:
-        """a is to b as c is to ?: the words w maximising 3CosAdd cos(w, b - a + c) or 3CosMul.
+    # evaluation with gensim's return values
 
-        Parameters
-        ----------
-        a, b, c : str
-        method : {"3cosadd", "3cosmul"}, default="3cosadd"
-        topn : int, default=1
-        restrict_vocab : int or None, default=None
+    def evaluate_word_analogies(self, analogies, restrict_vocab: int = 300000, case_insensitive: bool = True,
+                                dummy4unknown: bool = False, similarity_function: str = "most_similar"):
+        """Analogy accuracy as gensim returns it: (accuracy, sections), each section a dict
+        {"section", "correct", "incorrect"} of (a, b, c, expected) tuples, the last "Total accuracy".
+        ``wordvec.evaluate.analogy`` gives the same figures as objects."""
+        from wordvec.vectors import evaluate
 
-        Returns
-        -------
-        list of (word, score), best first, the three query words left out.
-        """
-        if method == "3cosadd":
-            return self.most_similar([b, c], [a], topn=topn, restrict_vocab=restrict_vocab)
-        if method == "3cosmul":
-            return self.most_similar_cosmul([b, c], [a], topn=topn, restrict_vocab=restrict_vocab)
-        raise ValueError(f"method={method!r} must be '3cosadd' or '3cosmul'")
+        _gensim_only(case_insensitive)
+        methods = {"most_similar": "3cosadd", "most_similar_cosmul": "3cosmul"}
+        if similarity_function not in methods:
+            raise ValueError(f"similarity_function={similarity_function!r} must be one of {', '.join(methods)}")
+        result = evaluate.analogy(self, analogies, restrict_vocab, methods[similarity_function])
+        sections = [{"section": s.name, "correct": s.having("right"),
+                     "incorrect": s.having("wrong", "unknown") if dummy4unknown else s.having("wrong")}
+                    for s in result.sections + [result.total]]
+        total = sections[-1]
+        answered = len(total["correct"]) + len(total["incorrect"])
+        return (len(total["correct"]) / answered if answered else 0.0), sections
 
-    # the one scorer: every query above and every evaluation goes through these
+    def evaluate_word_pairs(self, pairs, delimiter: str = "\t", encoding: str = "utf8",
+                            restrict_vocab: int = 300000, case_insensitive: bool = True,
+                            dummy4unknown: bool = False):
+        """Word-pair correlations as gensim returns them: (pearson, spearman, oov_ratio), the first
+        two scipy results ((statistic, pvalue)), the ratio in percent."""
+        from scipy import stats
 
-    def cosine_scores(self, queries: np.ndarray, restrict_vocab: int | None = None) -> np.ndarray:
-        """cos(q, w) = q . w / |w| for each unit row q of ``queries`` (n, dim) and each of the
-        first ``restrict_vocab`` words w: shape (n, n_words). A zero word vector scores 0."""
-        norms = self.norms[:restrict_vocab]
-        return (queries @ self.vectors[:restrict_vocab].T) / np.where(norms > 0, norms, 1)
+        from wordvec.vectors import evaluate
 
-    def analogy_scores(self, positive: np.ndarray, negative: np.ndarray, method: str = "3cosadd",
-                       restrict_vocab: int | None = None, gensim_arithmetic: bool = False) -> np.ndarray:
-        """Scores of every word for n queries at once: shape (n, n_words).
-
-        ``positive`` (n, p, dim) and ``negative`` (n, q, dim) hold unit vectors.
-        3CosAdd: cos(w, unit(mean(p_1, .., p_p, -n_1, .., -n_q))) (gensim's mean
-        vector); 3CosMul: prod_i s(w, p_i) / (prod_j s(w, n_j) + 1e-6), s = (1 + cos) / 2.
-        ``gensim_arithmetic=True`` computes each query operation for operation as
-        gensim does (matrix-vector products; slower), for results equal to its
-        bit for bit where scores nearly tie.
-        """
-        if method not in ("3cosadd", "3cosmul"):
-            raise ValueError(f"method={method!r} must be '3cosadd' or '3cosmul'")
-        if gensim_arithmetic:
-            return np.array([self._gensim_scores(p, n, method, restrict_vocab) for p, n in zip(positive, negative)])
-        if method == "3cosadd":
-            terms = np.concatenate([positive, -negative], axis=1)
-            means = terms.sum(axis=1, dtype=self.vectors.dtype) / terms.shape[1]
-            return self.cosine_scores(np.array([unitvec(m) for m in means]), restrict_vocab)
-        n, p = positive.shape[:2]
-        s = (1 + self.cosine_scores(np.concatenate([positive, negative], axis=1).reshape(-1, self.vector_size),
-                                    restrict_vocab)) / 2
-        s = s.reshape(n, -1, s.shape[1])
-        return np.prod(s[:, :p], axis=1) / (np.prod(s[:, p:], axis=1) + 1e-6)
-
-    def _gensim_scores(self, positive, negative, method, restrict_vocab) -> np.ndarray:
-        """One query's scores in gensim's order of operations (see :meth:`analogy_scores`)."""
-        vectors, norms = self.vectors[:restrict_vocab], self.norms[:restrict_vocab]
-        norms = np.where(norms > 0, norms, 1)
-        if method == "3cosadd":
-            mean = np.zeros(self.vector_size, dtype=self.vectors.dtype)
-            for weight, term in [(1, p) for p in positive] + [(-1, n) for n in negative]:
-                mean += self.vectors.dtype.type(weight) * term
-            mean = unitvec(mean / self.vectors.dtype.type(len(positive) + len(negative)))
-            return np.dot(vectors, mean) / norms
-        pos = [(1 + np.dot(vectors, term) / norms) / 2 for term in positive]
-        neg = [(1 + np.dot(vectors, term) / norms) / 2 for term in negative]
-        return np.prod(pos, axis=0) / (np.prod(neg, axis=0) + 1e-6)
-
-    @staticmethod
-    def top_indices(scores: np.ndarray, k: int) -> np.ndarray:
-        """Indices of the ``k`` highest of ``scores``, best first (ties keep index order)."""
-        k = min(k, len(scores))
-        best = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-        return best[np.argsort(-scores[best], kind="stable")]
+        _gensim_only(case_insensitive, encoding)
+        gold, model, oov = evaluate.pair_scores(self, pairs, restrict_vocab, delimiter, dummy4unknown)
+        ratio = 100.0 * oov / (len(gold) if dummy4unknown else len(gold) + oov)
+        return stats.pearsonr(gold, model), stats.spearmanr(gold, model), ratio
 
     # files
 
     def save(self, path: str | os.PathLike) -> None:
-        """Save in wordvec's native format (.npz of the vectors, JSON words; no pickle), atomically.
-
-        Parameters
-        ----------
-        path : str or PathLike
-            The file; an existing one is replaced only once the new one is complete.
-        """
-        formats.check_finite(self.words, self.vectors)
-        save_arrays(path, {"vectors": self.vectors}, {"format": _FORMAT, "version": 1, "words": self.words})
+        """Save in wordvec's native format (.npz of the vectors and counts, JSON words; no pickle),
+        atomically: an existing file is replaced only once the new one is complete."""
+        formats.check_finite(self.index_to_key, self.vectors)
+        arrays = {"vectors": self.vectors, **{f"expando_{k}": v for k, v in self.expandos.items() if k != "count"}}
+        if "count" in self.expandos:
+            arrays["counts"] = self.expandos["count"]
+        save_arrays(path, arrays, {"format": _FORMAT, "version": 1, "words": self.index_to_key})
 
     @classmethod
     def load(cls, path: str | os.PathLike, mmap: bool = False) -> KeyedVectors:
@@ -281,7 +274,8 @@ class KeyedVectors:
         ----------
         path : str or PathLike
         mmap : bool, default=False
-            Map the vectors read-only instead of reading them into memory.
+            Map the vectors read-only instead of reading them into memory; queries
+            then read them in place (no unit-length copy is made).
 
         Raises
         ------
@@ -297,25 +291,25 @@ class KeyedVectors:
         if meta.get("format") != expected or "vectors" not in arrays or not isinstance(meta.get("words"), list):
             raise StorageError(f"{path} is not a {expected} file")
         try:
-            return cls(meta["words"], arrays["vectors"])
+            kv = cls(meta["words"], arrays["vectors"], arrays.get("counts"))
+            for name in [n for n in arrays if n.startswith("expando_")]:
+                kv.expandos[name[len("expando_"):]] = np.asarray(arrays[name]).reshape(len(kv))
         except ValueError as exc:
             raise StorageError(f"{path}: {exc}") from None
+        return kv
 
-    def save_word2vec_format(self, path: str | os.PathLike, binary: bool = False) -> None:
-        """Write the word2vec text or binary format (read by gensim, word2vec.c, fastText), atomically.
-
-        Parameters
-        ----------
-        path : str or PathLike
-        binary : bool, default=False
-            Binary (float32 after each word) instead of text.
-        """
-        formats.write_word2vec(path, self.words, self.vectors, binary=binary)
+    def save_word2vec_format(self, path: str | os.PathLike, binary: bool = False, write_header: bool = True) -> None:
+        """Write the word2vec text or binary format (read by gensim, word2vec.c, fastText), atomically;
+        ``write_header=False`` writes GloVe's text format."""
+        if not write_header:
+            formats.write_glove(path, self.index_to_key, self.vectors)
+        else:
+            formats.write_word2vec(path, self.index_to_key, self.vectors, binary=binary)
 
     @classmethod
     def load_word2vec_format(cls, path: str | os.PathLike, binary: bool = False, limit: int | None = None,
-                             encoding_errors: str = "strict") -> KeyedVectors:
-        """Read the word2vec text or binary format.
+                             unicode_errors: str = "strict", no_header: bool = False) -> KeyedVectors:
+        """Read the word2vec text or binary format (``no_header=True``: GloVe's text format).
 
         Parameters
         ----------
@@ -323,53 +317,23 @@ class KeyedVectors:
         binary : bool, default=False
         limit : int or None, default=None
             Read only the first ``limit`` words (the most frequent).
-        encoding_errors : {"strict", "replace", "ignore"}, default="strict"
+        unicode_errors : {"strict", "replace", "ignore"}, default="strict"
             What to do with a word that is not valid UTF-8.
+        no_header : bool, default=False
 
         Raises
         ------
         DataError
             A malformed file, naming the file and the line or entry.
         """
-        return cls(*formats.read_word2vec(path, binary=binary, limit=limit, encoding_errors=encoding_errors))
-
-    # helpers
-
-    def _unit_of(self, item) -> np.ndarray:
-        if isinstance(item, str):
-            return self.unit_vectors[self.index(item)]
-        vector = np.asarray(item, dtype=self.vectors.dtype)
-        if vector.shape != (self.vector_size,):
-            raise ValueError(f"a query vector must have shape ({self.vector_size},), got {vector.shape}")
-        return vector / (np.linalg.norm(vector) or 1)
-
-    def _terms(self, positive, negative) -> tuple[np.ndarray, np.ndarray, set[int]]:
-        """A query's positive and negative unit vectors, shaped (1, p, dim) and (1, q, dim), and
-        the indices of its words (left out of the answers)."""
-        positive, negative = _as_list(positive), _as_list(negative)
-        if not positive and not negative:
-            raise ValueError("give at least one positive or negative word")
-        shape = (1, -1, self.vector_size)
-        pos = np.array([self._unit_of(x) for x in positive], dtype=self.vectors.dtype).reshape(shape)
-        neg = np.array([self._unit_of(x) for x in negative], dtype=self.vectors.dtype).reshape(shape)
-        return pos, neg, {self.index(x) for x in positive + negative if isinstance(x, str)}
-
-    def _best(self, scores: np.ndarray, exclude: set[int], topn: int) -> list[tuple[str, float]]:
-        best = self.top_indices(scores, topn + len(exclude))
-        return [(self.words[i], float(scores[i])) for i in best if i not in exclude][:topn]
+        if no_header:
+            return cls(*formats.read_glove(path, limit=limit, encoding_errors=unicode_errors))
+        return cls(*formats.read_word2vec(path, binary=binary, limit=limit, encoding_errors=unicode_errors))
 
 
-def unitvec(vector: np.ndarray) -> np.ndarray:
-    """``vector`` scaled to length 1 exactly as gensim scales it (norm and scaling in
-    float64 BLAS, the result cast back), so that scores agree bit for bit."""
-    as_double = np.asarray(vector, dtype=np.float64)
-    length = float(_DNRM2(as_double))
-    if length <= 0:
-        return vector
-    return (as_double * (1.0 / length)).astype(vector.dtype)
-
-
-def _as_list(items) -> list:
-    if isinstance(items, (str, np.ndarray)):
-        return [items]
-    return list(items)
+def _gensim_only(case_insensitive: bool, encoding: str = "utf8") -> None:
+    if not case_insensitive:
+        raise ValueError("case_insensitive=False is not supported: words are matched case-insensitively, "
+                         "the most frequent casing first, as gensim's default")
+    if encoding.lower().replace("-", "") != "utf8":
+        raise ValueError(f"encoding={encoding!r}: evaluation files are read as UTF-8")
