@@ -10,8 +10,10 @@ code), and the zip CRC catches damaged bytes. Arrays can be memory-mapped.
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import struct
 import zipfile
 from pathlib import Path
 
@@ -22,13 +24,40 @@ from wordvec.io.atomic import atomic_write
 from wordvec.io.paths import storage_file
 
 META = "__meta__"
+ALIGN = 64  # numpy's own alignment of .npy data
+PAD_FIELD = 0x7677  # zip extra-field id of the padding ("wv"); readers skip unknown fields
 
 
 def save_arrays(path: str | os.PathLike, arrays: dict[str, np.ndarray], meta: dict) -> None:
-    """Atomically write ``arrays`` and the JSON-serialisable ``meta`` to ``path``."""
+    """Atomically write ``arrays`` and the JSON-serialisable ``meta`` to ``path``.
+
+    The file is what ``np.savez`` writes (a zip of .npy members, stored), except
+    that each member's local header is padded with an extra field so that its
+    array data starts at a multiple of 64 bytes in the file: a memory map of it
+    is then as aligned as an array numpy allocates, and as fast to compute with.
+    """
     meta_bytes = np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8)
-    with atomic_write(path) as f:
-        np.savez(f, **arrays, **{META: meta_bytes})
+    with atomic_write(path) as f, zipfile.ZipFile(f, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for name, array in {**arrays, META: meta_bytes}.items():
+            _write_member(archive, name, np.asanyarray(array))
+
+
+def _write_member(archive: zipfile.ZipFile, name: str, array: np.ndarray) -> None:
+    """One .npy member whose array data starts at a multiple of ``ALIGN`` bytes."""
+    array = array if array.flags.c_contiguous else np.ascontiguousarray(array)
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, np.lib.format.header_data_from_array_1_0(array))
+    info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+    info.file_size = len(header.getvalue()) + array.nbytes
+    zip64 = info.file_size * 1.05 > zipfile.ZIP64_LIMIT  # as zipfile decides it
+    fixed = 30 + len(info.filename.encode()) + (20 if zip64 else 0) + 4  # local header, name, zip64 and pad fields
+    pad = (-(archive.start_dir + fixed + len(header.getvalue()))) % ALIGN
+    info.extra = struct.pack("<HH", PAD_FIELD, pad) + bytes(pad)
+    with archive.open(info, "w", force_zip64=zip64) as member:
+        member.write(header.getvalue())
+        flat, step = array.reshape(-1), max(1, (16 << 20) // max(array.itemsize, 1))
+        for start in range(0, flat.size, step):  # 16 MiB at a time: no copy of a large array
+            member.write(flat[start:start + step].tobytes())
 
 
 def load_arrays(path: str | os.PathLike, mmap: bool = False) -> tuple[dict[str, np.ndarray], dict]:

@@ -125,9 +125,12 @@ class KeyedVectors(Similarities):
 
     @property
     def norms(self) -> np.ndarray:
-        """Euclidean length of every row, computed once (as gensim computes it)."""
+        """Euclidean length of every row, computed once (as gensim computes it, but 4,096 rows
+        at a time: no temporary the size of the matrix)."""
         if self._norms is None:
-            self._norms = np.linalg.norm(self.vectors, axis=1)
+            step = 4096
+            self._norms = np.concatenate([np.linalg.norm(self.vectors[i:i + step], axis=1)
+                                          for i in range(0, len(self), step)] or [np.zeros(0, np.float32)])
         return self._norms
 
     def fill_norms(self, force: bool = False) -> None:
