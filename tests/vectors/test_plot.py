@@ -52,3 +52,17 @@ def test_loss_curve_and_save(tmp_path):
     assert list(line.get_ydata()) == [3.0, 2.0, 1.5] and fig.axes[0].get_xlabel() == "epoch"
     plot.save(fig, tmp_path / "loss.png")
     assert (tmp_path / "loss.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_labels_of_close_words_do_not_overlap_and_stay_inside():
+    """Points that coincide (friday/monday) or nearly (man/son), and a label at the right edge."""
+    words = ["friday", "monday", "sunday", "man", "son", "king", "averyveryverylongwordindeed", "x"]
+    coords = np.array([[0, 0], [0, 0.001], [0, 0.01], [1, 1], [1.01, 1.0], [2, 2], [2, 0], [1.99, 2.01]])
+    fig = plot.word_scatter(words, coords)
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    boxes = [plot.text_box(t, renderer) for t in ax.texts]
+    frame = ax.get_window_extent(renderer)
+    assert [t.get_text() for t in ax.texts] == words
+    assert not any(boxes[i].overlaps(boxes[j]) for i in range(len(boxes)) for j in range(i + 1, len(boxes)))
+    assert all(frame.x0 <= b.x0 and b.x1 <= frame.x1 and frame.y0 <= b.y0 and b.y1 <= frame.y1 for b in boxes)

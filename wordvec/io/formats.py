@@ -16,11 +16,13 @@ from typing import BinaryIO
 import numpy as np
 
 from wordvec.errors import DataError, quote
-from wordvec.io.paths import regular_file
+from wordvec.io import vector_parse
 from wordvec.io.atomic import atomic_write
+from wordvec.io.paths import regular_file
 
 _ENCODING_ERRORS = ("strict", "replace", "ignore")
 MAX_WORD_BYTES = 1 << 16  # a longer word in a binary file means the file is not what it claims
+_BLOCK = 16 << 20  # bytes the compiled parser reads at a time
 
 
 def write_word2vec(path: str | os.PathLike, words, vectors: np.ndarray, binary: bool = False) -> None:
@@ -70,6 +72,11 @@ def read_word2vec(path: str | os.PathLike, binary: bool = False, limit: int | No
         size = os.path.getsize(path)
         if (4 if binary else 2) * dim > size:  # checked before any buffer of that size is made
             raise DataError(f"{path}: the header's dimension {dim} cannot fit in its {size} bytes")
+        fast = _fast_binary(f, n, dim, encoding_errors, size - len(header)) if binary else \
+            _fast_text(path, f, n, dim, encoding_errors, 2, size - len(header))
+        if fast is not None:
+            return fast
+        f.seek(len(header))  # something the compiled parser does not take: the careful reader names it
         if binary:
             words, vectors = _read_binary(path, f, n, dim, len(header), encoding_errors)
         else:
@@ -93,28 +100,129 @@ def read_glove(path: str | os.PathLike, limit: int | None = None,
         return _read_text(path, f, limit, dim, encoding_errors, first_line=1)
 
 
+def _fast_binary(f: BinaryIO, n: int, dim: int, errors: str, size: int) -> tuple[list[str], np.ndarray] | None:
+    """The binary entries by the compiled parser, or None where it meets anything unusual."""
+    row_bytes = 4 * dim
+    if n * (row_bytes + 2) > size:  # the file cannot hold what the header promises
+        return None
+    out, spans, words = np.empty((n, dim), dtype=np.float32), np.empty((n, 2), dtype=np.int64), []
+    flat = out.reshape(-1).view(np.uint8)  # float32 is little-endian on every platform numba runs on
+    buf, have, row = np.empty(max(_BLOCK, 2 * (row_bytes + MAX_WORD_BYTES + 2)), dtype=np.uint8), 0, 0
+    while row < n:
+        have, at_eof = _fill(f, buf, have)
+        pos, done, status = vector_parse.parse_binary(buf, have, flat, row, n, row_bytes, spans, MAX_WORD_BYTES)
+        if not _take_words(buf, spans, row, done, words, errors) or not np.isfinite(out[row:done]).all():
+            return None
+        row = done
+        if status == vector_parse.SLOW or (status == vector_parse.NEED_MORE and at_eof):
+            return None
+        have = _keep_tail(buf, pos, have)
+    return _unique(words, out)
+
+
+def _fast_text(path: Path, f: BinaryIO, n: int, dim: int, errors: str, first_line: int,
+               size: int) -> tuple[list[str], np.ndarray] | None:
+    """The text lines by the compiled parser, the lines it leaves by :func:`_text_line` (which
+    raises on a malformed one), or None where a word is not valid UTF-8, empty or twice there."""
+    if n * (2 * dim + 1) > size:
+        return None
+    out, spans, words = np.empty((n, dim), dtype=np.float32), np.empty((n, 2), dtype=np.int64), []
+    buf, have, row, lineno = np.empty(_BLOCK, dtype=np.uint8), 0, 0, first_line
+    while row < n:
+        have, at_eof = _fill(f, buf, have)
+        pos, done, lines, status = vector_parse.parse_text(buf, 0, have, at_eof, out, row, spans, vector_parse.POW10)
+        if not _take_words(buf, spans, row, done, words, errors):
+            return None
+        row, lineno = done, lineno + lines
+        while status == vector_parse.SLOW and row < n:  # one line for Python, then the kernel again
+            eol = _line_end(buf, pos, have)
+            entry = _text_line(path, buf[pos:eol].tobytes(), lineno, dim, errors)
+            if entry is not None:
+                words.append(entry[0])
+                out[row] = entry[1]
+                if not np.isfinite(entry[1]).all() or not entry[0]:
+                    return None
+                row += 1
+            pos, lineno = eol + 1, lineno + 1
+            pos, done, lines, status = vector_parse.parse_text(buf, pos, have, at_eof, out, row, spans,
+                                                               vector_parse.POW10)
+            if not _take_words(buf, spans, row, done, words, errors):
+                return None
+            row, lineno = done, lineno + lines
+        if at_eof and row < n:
+            return None  # fewer lines than promised: the careful reader says so
+        if status == vector_parse.NEED_MORE and pos == 0 and have == len(buf):
+            buf = np.concatenate([buf, np.empty_like(buf)])  # a line longer than the buffer
+        have = _keep_tail(buf, min(pos, have), have)
+    return _unique(words, out)
+
+
+def _fill(f: BinaryIO, buf: np.ndarray, have: int) -> tuple[int, bool]:
+    """Top up ``buf`` after its first ``have`` bytes; returns the bytes held and whether the file ended."""
+    view = memoryview(buf)
+    while have < len(buf):
+        got = f.readinto(view[have:])
+        if not got:
+            return have, True
+        have += got
+    return have, False
+
+
+def _keep_tail(buf: np.ndarray, pos: int, have: int) -> int:
+    """Move the unread ``buf[pos:have]`` to the front; returns its length."""
+    buf[:have - pos] = buf[pos:have]
+    return have - pos
+
+
+def _line_end(buf: np.ndarray, start: int, end: int) -> int:
+    found = np.flatnonzero(buf[start:end] == 10)
+    return start + int(found[0]) if len(found) else end
+
+
+def _take_words(buf: np.ndarray, spans: np.ndarray, first: int, last: int, words: list, errors: str) -> bool:
+    """Decode the words of rows first..last-1 into ``words``; False if one is not valid UTF-8 or empty."""
+    try:
+        new = [buf[s:e].tobytes().decode("utf-8", errors) for s, e in spans[first:last].tolist()]
+    except UnicodeDecodeError:
+        return False
+    words += new
+    return all(new)
+
+
+def _unique(words: list[str], vectors: np.ndarray) -> tuple[list[str], np.ndarray] | None:
+    return (words, vectors) if len(dict.fromkeys(words)) == len(words) else None
+
+
 def _read_text(path: Path, f: BinaryIO, n: int | None, dim: int, errors: str,
                first_line: int) -> tuple[list[str], np.ndarray]:
     words, rows, seen = [], [], set()
     for lineno, raw in enumerate(f, start=first_line):
         if n is not None and len(words) >= n:
             break
-        if not raw.strip():
+        entry = _text_line(path, raw, lineno, dim, errors)
+        if entry is None:
             continue
-        word, *values = _decode(path, raw, errors, f"line {lineno}").rstrip("\r\n").split(" ")
-        values = [v for v in values if v]
-        if len(values) != dim:
-            raise DataError(f"{path}:{lineno}: word {quote(word)} has {len(values)} values, expected {dim}")
-        try:
-            row = np.array(values, dtype=np.float32)
-        except ValueError:
-            raise DataError(f"{path}:{lineno}: word {quote(word)} has a value that is not a number") from None
+        word, row = entry
         _check_entry(path, f"line {lineno}", word, row, seen)
         words.append(word)
         rows.append(row)
     if not rows and n != 0:
         raise DataError(f"{path} holds no vectors")
     return words, np.array(rows, dtype=np.float32).reshape(len(rows), dim)
+
+
+def _text_line(path: Path, raw: bytes, lineno: int, dim: int, errors: str) -> tuple[str, np.ndarray] | None:
+    """(word, vector) of one line of text, None for a blank line; a malformed line raises DataError."""
+    if not raw.strip():
+        return None
+    word, *values = _decode(path, raw, errors, f"line {lineno}").rstrip("\r\n").split(" ")
+    values = [v for v in values if v]
+    if len(values) != dim:
+        raise DataError(f"{path}:{lineno}: word {quote(word)} has {len(values)} values, expected {dim}")
+    try:
+        return word, np.array(values, dtype=np.float32)
+    except ValueError:
+        raise DataError(f"{path}:{lineno}: word {quote(word)} has a value that is not a number") from None
 
 
 def _read_binary(path: Path, f: BinaryIO, n: int, dim: int, offset: int,
