@@ -103,3 +103,56 @@ def test_train_init_continues_a_saved_model(model, tmp_path, capsys):
     code, _, err = run(["train", tmp_path / "more.txt", "--init", model, "-o", tmp_path / "x.npz",
                         "--vector-size", "8"], capsys)
     assert code == 1 and "--vector-size 8" in err and "vector_size=16" in err and len(err.splitlines()) == 1
+
+
+def test_every_option_says_what_it_does_and_its_default():
+    from wordvec.cli import build_parser
+
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices
+    for name, sub in commands.items():
+        for action in sub._actions:
+            if not action.option_strings or action.dest == "help":
+                continue
+            assert action.help, f"{name} {action.option_strings[0]} has no help"
+            assert "default" in action.help or action.required or action.default in (None, False), \
+                f"{name} {action.option_strings[0]} does not give its default"
+
+
+def test_files_are_read_by_content_whatever_their_names(model, tmp_path, capsys):
+    kv = KeyedVectors.load(model)
+    kv.save(tmp_path / "m.model")  # native, under a name that once read as word2vec text
+    kv.save_word2vec_format(tmp_path / "v.dat", binary=True)
+    kv.save_word2vec_format(tmp_path / "glove.txt", write_header=False)
+    for path in ("m.model", "v.dat", "glove.txt"):
+        code, out, err = run(["similar", tmp_path / path, "red1", "-n", "2"], capsys)
+        assert code == 0 and out.startswith("red1: "), err
+    (tmp_path / "notes.txt").write_text("dear diary\n")
+    code, _, err = run(["similar", tmp_path / "notes.txt", "red1"], capsys)
+    assert code == 1 and "is not a vector file wordvec reads" in err and len(err.splitlines()) == 1
+
+
+def test_evaluate_on_the_users_own_files(model, tmp_path, capsys):
+    (tmp_path / "q.txt").write_text(": reds\nred1 red2 red3 red4\nred1 red2 sea3 sea4\n: unknown\nred1 x y z\n")
+    (tmp_path / "pairs.tsv").write_text("# mine\nred1\tred2\t9\nred1\tsea1\t1\nsea1\tsea2\t8\nred3\tsea3\t0.5\n")
+    code, out, err = run(["evaluate", model, "--analogies", tmp_path / "q.txt", "--pairs", tmp_path / "pairs.tsv"],
+                         capsys)
+    assert code == 0, err
+    assert "analogies of" in out and "reds" in out and "(1 skipped)" not in out.split("unknown")[0]
+    assert "0/0, 1 skipped" in out and f"{tmp_path / 'pairs.tsv'}: Spearman" in out
+    assert "ws353" not in out and "capital" not in out
+
+
+def test_phrases_command_writes_the_rewritten_corpus(tmp_path, capsys):
+    import gzip
+
+    (tmp_path / "c.txt").write_text("\n".join(["we saw new york city and the new york times"] * 30
+                                              + ["new ideas from york"] * 3) + "\n")
+    code, out, _ = run(["phrases", tmp_path / "c.txt", "-o", tmp_path / "out.txt.gz", "--min-count", "2",
+                        "--threshold", "0.1", "--passes", "2", "--save-model", tmp_path / "p.npz"], capsys)
+    assert code == 0 and "wrote 33 lines" in out
+    lines = gzip.open(tmp_path / "out.txt.gz", "rt").read().splitlines()
+    assert len(lines) == 33 and "new_york" in lines[0]
+    from wordvec import Phrases
+
+    assert Phrases.load(tmp_path / "p.npz").min_count == 2

@@ -13,10 +13,12 @@ The layers, each a subpackage:
 
 __version__ = "0.1.0"
 
+from wordvec.io.registry import load
+from wordvec.text.phrases import ENGLISH_CONNECTOR_WORDS, Phrases
 from wordvec.training.word2vec import Word2Vec
 from wordvec.vectors.keyedvectors import KeyedVectors
 
-__all__ = ["KeyedVectors", "Word2Vec", "evaluate"]
+__all__ = ["ENGLISH_CONNECTOR_WORDS", "KeyedVectors", "Phrases", "Word2Vec", "evaluate", "load"]
 
 
 def __getattr__(name: str):

@@ -109,15 +109,17 @@ def run_sst(args: argparse.Namespace) -> int:
     return 0
 
 
-# loading vectors by file name
+# loading vectors by content
+
+_MODEL_HELP = "vectors or a model in any format wordvec reads (native, word2vec binary or text, GloVe)"
 
 
 def load_vectors(path: str):
-    """KeyedVectors from any vector file the registry reads, chosen by the file's suffix."""
+    """KeyedVectors from any vector file wordvec reads, told apart by its content."""
     from wordvec.io import registry
 
     regular_file(path, "model file")
-    return registry.read_vectors(path)
+    return registry.load(path)
 
 
 # train
@@ -128,13 +130,15 @@ def _add_train(subparsers) -> None:
                               description="Train word2vec on CORPUS (a text file, .gz/.bz2/.xz, or a directory) "
                               "and save the model (.npz) or its vectors (.bin, .txt, .vec: word2vec format). "
                               "The options are those of wordvec.Word2Vec.")
-    p.add_argument("corpus")
-    p.add_argument("-o", "--output", required=True, metavar="MODEL")
+    p.add_argument("corpus", help="a text file (.gz, .bz2, .xz too) or a directory of them, one sentence a line")
+    p.add_argument("-o", "--output", required=True, metavar="MODEL",
+                   help="the model (.npz or no suffix) or its vectors (.bin, .txt, .vec)")
     params.add_cli_flags(p)
     p.add_argument("--resume", action="store_true", help="continue from the newest checkpoint in --checkpoint-dir")
     p.add_argument("--init", metavar="MODEL", help="continue training this saved model (.npz) on CORPUS: its "
                    "vocabulary grows by CORPUS's new words; its settings are kept except "
-                   + ", ".join("--" + n.replace("_", "-") for n in _CONTINUE_FLAGS))
+                   + ", ".join(("--no-" if params.PARAMS[n].default is True else "--") + n.replace("_", "-")
+                               for n in _CONTINUE_FLAGS))
     p.set_defaults(run=run_train)
 
 
@@ -195,18 +199,19 @@ def _save_model(model, output: str) -> None:
 def _add_queries(subparsers) -> None:
     p = subparsers.add_parser("similar", help="nearest neighbours of words",
                               description="Print the nearest neighbours of each WORD by cosine similarity.")
-    p.add_argument("model")
-    p.add_argument("words", nargs="+", metavar="WORD")
-    p.add_argument("-n", "--topn", type=_positive_int, default=10)
+    p.add_argument("model", help=_MODEL_HELP)
+    p.add_argument("words", nargs="+", metavar="WORD", help="words whose neighbours to print")
+    p.add_argument("-n", "--topn", type=_positive_int, default=10, help="neighbours per word (default: %(default)s)")
     p.set_defaults(run=run_similar)
     p = subparsers.add_parser("analogy", help="A is to B as C is to ?",
                               description="Solve the analogy A is to B as C is to ? (3CosAdd or 3CosMul).")
-    p.add_argument("model")
-    p.add_argument("a")
-    p.add_argument("b")
-    p.add_argument("c")
-    p.add_argument("-n", "--topn", type=_positive_int, default=5)
-    p.add_argument("--method", choices=["3cosadd", "3cosmul"], default="3cosadd")
+    p.add_argument("model", help=_MODEL_HELP)
+    p.add_argument("a", help="A, as 'man'")
+    p.add_argument("b", help="B, as 'king'")
+    p.add_argument("c", help="C, as 'woman'")
+    p.add_argument("-n", "--topn", type=_positive_int, default=5, help="answers to print (default: %(default)s)")
+    p.add_argument("--method", choices=["3cosadd", "3cosmul"], default="3cosadd",
+                   help="3CosAdd (b - a + c) or 3CosMul (Levy and Goldberg) (default: %(default)s)")
     p.set_defaults(run=run_analogy)
 
 
@@ -231,31 +236,42 @@ def run_analogy(args: argparse.Namespace) -> int:
 
 def _add_evaluate(subparsers) -> None:
     p = subparsers.add_parser("evaluate", help="analogy accuracy and word-similarity correlations",
-                              description="Evaluate on the Google analogies (per section), WS353 and SimLex-999.")
-    p.add_argument("model")
-    p.add_argument("--restrict-vocab", type=_positive_int, default=30000)
-    p.add_argument("--method", choices=["3cosadd", "3cosmul"], default="3cosadd")
+                              description="Evaluate on the Google analogies (per section), WS353 and SimLex-999, "
+                              "or on your own files.")
+    p.add_argument("model", help=_MODEL_HELP)
+    p.add_argument("--analogies", nargs="+", metavar="FILE", help="analogy files (': section' lines, then "
+                   "'a b c d' questions) instead of the Google set")
+    p.add_argument("--pairs", nargs="+", metavar="FILE", help="word-pair files ('word1<TAB>word2<TAB>score', "
+                   "'#' comments) instead of WS353 and SimLex-999")
+    p.add_argument("--restrict-vocab", type=_positive_int, default=30000,
+                   help="analogies: answer among the most frequent N words only (default: %(default)s)")
+    p.add_argument("--method", choices=["3cosadd", "3cosmul"], default="3cosadd",
+                   help="analogy scoring (default: %(default)s)")
     p.set_defaults(run=run_evaluate)
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
     """``wordvec evaluate``: analogies by section, WS353 and SimLex-999."""
     kv = load_vectors(args.model)
-    _print_evaluation(kv, args.restrict_vocab, args.method)
+    _print_evaluation(kv, args.restrict_vocab, args.method, args.analogies, args.pairs)
     return 0
 
 
-def _print_evaluation(kv, restrict_vocab: int = 30000, method: str = "3cosadd") -> None:
+def _print_evaluation(kv, restrict_vocab: int = 30000, method: str = "3cosadd", analogies=None, pairs=None) -> None:
     from wordvec.vectors import evaluate
 
-    result = evaluate.analogy(kv, restrict_vocab=restrict_vocab, method=method)
-    print(f"analogies ({method}, top {restrict_vocab} words):")
-    for s in result.sections + [result.total]:
-        print(f"  {s.name:<28} {s.accuracy:7.2%}  ({s.correct}/{s.correct + s.incorrect}, {s.skipped} skipped)")
-    for name in ("ws353", "simlex999"):
+    for path in analogies or [None]:
+        result = evaluate.analogy(kv, path, restrict_vocab=restrict_vocab, method=method)
+        print(f"analogies{f' of {path}' if path else ''} ({method}, top {restrict_vocab} words):")
+        for s in result.sections + [result.total]:
+            print(f"  {s.name:<28} {s.accuracy:7.2%}  ({s.correct}/{s.correct + s.incorrect}, {s.skipped} skipped)")
+    for path in pairs or [evaluate.dataset_path("ws353"), evaluate.dataset_path("simlex999")]:
+        name = path if pairs else Path(path).stem.replace("wordsim", "ws")
         try:
-            r = evaluate.word_pairs(kv, evaluate.dataset_path(name))
-        except WordvecError:
+            r = evaluate.word_pairs(kv, path)
+        except WordvecError as exc:
+            if "no pair" not in str(exc):
+                raise
             print(f"{name}: no pair has both words in the vocabulary")
             continue
         print(f"{name}: Spearman {r.spearman:.4f}, Pearson {r.pearson:.4f}, {r.oov_ratio:.1f}% pairs out of vocabulary")
@@ -267,10 +283,11 @@ def _print_evaluation(kv, restrict_vocab: int = 30000, method: str = "3cosadd") 
 def _add_plot(subparsers) -> None:
     p = subparsers.add_parser("plot", help="picture of words projected to 2-D",
                               description="Project WORDS to 2-D and write a labelled scatter plot.")
-    p.add_argument("model")
-    p.add_argument("--words", nargs="+", required=True)
-    p.add_argument("-o", "--output", required=True, metavar="FILE.png")
-    p.add_argument("--method", choices=["pca", "svd", "tsne"], default="pca")
+    p.add_argument("model", help=_MODEL_HELP)
+    p.add_argument("--words", nargs="+", required=True, help="the words to show")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.png", help="the picture (.png, .svg or .pdf)")
+    p.add_argument("--method", choices=["pca", "svd", "tsne"], default="pca",
+                   help="projection to 2-D; tsne needs scikit-learn (default: %(default)s)")
     p.set_defaults(run=run_plot)
 
 
@@ -296,9 +313,9 @@ def _format_names() -> dict[str, str]:
 
 def _add_convert(subparsers) -> None:
     p = subparsers.add_parser("convert", help="convert between vector file formats",
-                              description="Read IN (native .npz, word2vec .bin, or word2vec text) and write OUT.")
-    p.add_argument("input", metavar="IN")
-    p.add_argument("output", metavar="OUT")
+                              description="Read IN (any format wordvec reads, told by its content) and write OUT.")
+    p.add_argument("input", metavar="IN", help=_MODEL_HELP)
+    p.add_argument("output", metavar="OUT", help="the file (a directory for tsv) to write")
     p.add_argument("--to", required=True, choices=list(_format_names()),
                    help="; ".join(f"{name}: {doc}" for name, doc in _format_names().items()))
     p.set_defaults(run=run_convert)
@@ -311,6 +328,56 @@ def run_convert(args: argparse.Namespace) -> int:
     kv = load_vectors(args.input)
     registry.write_vectors(kv, args.output, args.to)
     print(f"wrote {len(kv)} vectors to {args.output} ({args.to})")
+    return 0
+
+
+# phrases
+
+
+def _add_phrases(subparsers) -> None:
+    from wordvec.text.phrases import Phrases
+
+    d = Phrases()
+    p = subparsers.add_parser("phrases", help="join frequent word pairs into phrases (new_york)",
+                              description="Find phrases in CORPUS (word2phrase, gensim's Phrases) and write the "
+                              "corpus with each phrase as one token; --passes 2 finds trigrams too.")
+    p.add_argument("corpus", help="a text file (.gz, .bz2, .xz too) or a directory of them, one sentence a line")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="the rewritten corpus (gzip-compressed if it ends in .gz)")
+    p.add_argument("--min-count", type=_positive_int, default=d.min_count,
+                   help="ignore or discount rarer candidates (default: %(default)s)")
+    p.add_argument("--threshold", type=float, default=None,
+                   help="a candidate scoring above it is a phrase (default: 10 for default scoring, 0.5 for npmi)")
+    p.add_argument("--scoring", choices=["default", "npmi"], default=d.scoring,
+                   help="Mikolov et al.'s score or normalised PMI (default: %(default)s)")
+    p.add_argument("--connectors", choices=["english", "none"], default="english",
+                   help="words allowed inside a phrase (bank_of_america): gensim's English set, or none "
+                   "(default: %(default)s)")
+    p.add_argument("--passes", type=_positive_int, default=1, help="2 finds trigrams, 3 four-grams (default: %(default)s)")
+    p.add_argument("--save-model", metavar="FILE.npz", help="also save the (last pass's) phrase model here")
+    p.set_defaults(run=run_phrases)
+
+
+def run_phrases(args: argparse.Namespace) -> int:
+    """``wordvec phrases``: learn phrases and write the corpus with them joined, pass after pass."""
+    import tempfile
+
+    from wordvec.text.phrases import ENGLISH_CONNECTOR_WORDS, Phrases
+
+    check_writable(args.output)
+    threshold = args.threshold if args.threshold is not None else (10.0 if args.scoring == "default" else 0.5)
+    connectors = ENGLISH_CONNECTOR_WORDS if args.connectors == "english" else ()
+    source = args.corpus
+    with tempfile.TemporaryDirectory(dir=Path(args.output).resolve().parent) as tmp:
+        for k in range(args.passes):
+            model = Phrases(args.min_count, threshold, args.scoring, connectors).fit(source)
+            target = args.output if k == args.passes - 1 else Path(tmp) / f"pass{k + 1}.txt"
+            lines = model.transform_file(source, target)
+            logger.info("pass %d: %d phrases", k + 1, len(model.export_phrases()))
+            source = target
+    if args.save_model:
+        model.save(args.save_model)
+    print(f"wrote {lines} lines to {args.output}")
     return 0
 
 
@@ -328,8 +395,9 @@ def _add_demo(subparsers) -> None:
                               description="Train skip-gram vectors on the Brown corpus (1M words, shipped "
                               "inside the package; no network), print neighbours, evaluate, and plot.")
     p.add_argument("--out", metavar="DIR", default="wordvec-demo", help="output directory (default: %(default)s)")
-    p.add_argument("--epochs", type=_positive_int, default=5)
-    p.add_argument("--workers", type=_positive_int, default=None)
+    p.add_argument("--epochs", type=_positive_int, default=5, help="passes over the corpus (default: %(default)s)")
+    p.add_argument("--workers", type=_positive_int, default=None,
+                   help="training threads (default: every core)")
     p.set_defaults(run=run_demo)
 
 
@@ -365,7 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="wordvec", description="Learn and use word2vec vectors.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for add in (_add_demo, _add_train, _add_queries, _add_evaluate, _add_plot, _add_convert, _add_sst):
+    for add in (_add_demo, _add_train, _add_queries, _add_evaluate, _add_plot, _add_convert, _add_phrases, _add_sst):
         add(subparsers)
     return parser
 

@@ -177,7 +177,7 @@ def add_cli_flags(parser: argparse.ArgumentParser) -> None:
             negated = "--no-" + p.name.replace("_", "-")
             parser.add_argument(negated if p.default else flag, dest=p.name, default=p.default,
                                 action="store_false" if p.default else "store_true",
-                                help=f"{'do not ' if p.default else ''}{p.doc}")
+                                help=f"{'do not ' if p.default else ''}{p.doc} (default: {'on' if p.default else 'off'})")
         else:
             parser.add_argument(flag, dest=p.name, default=p.default, type=_parser(p),
                                 choices=p.choices or None, metavar=None if p.choices else p.name.upper(),

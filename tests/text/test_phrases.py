@@ -80,3 +80,12 @@ def test_bad_settings_and_input_are_named():
         Phrases().fit([[]])
     with pytest.raises(ValueError, match="not fitted"):
         Phrases().export_phrases()
+
+
+def test_a_phrased_corpus_trains_directly():
+    from wordvec import Word2Vec
+
+    sentences = corpus()
+    phrases = Phrases(min_count=3, threshold=1.0, connector_words=ENGLISH_CONNECTOR_WORDS).fit(sentences)
+    model = Word2Vec(vector_size=8, min_count=3, epochs=1, workers=1, progress=False).fit(phrases[sentences])
+    assert "new_york" in model.wv and "bank_of_america" in model.wv and "york" in model.wv

@@ -2,7 +2,8 @@
 
 :data:`FORMATS` is the one place a format is declared: its name (as ``wordvec
 convert --to`` takes it), the suffixes that name it, and how to read and write
-it. The CLI's dispatch by file name, ``convert``, the fuzz harnesses and the
+it. Files are read by their content (:func:`sniff`, :func:`load`) and written by
+the format named or the suffix. The CLI, ``convert``, the fuzz harnesses and the
 hostile-input tests all take their lists from here. :data:`UNTRUSTED_READERS`
 adds the readers of outside data that are not vector files (corpus, SST).
 """
@@ -14,8 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from wordvec.errors import ParameterError
+from wordvec.errors import DataError, ParameterError, quote
 from wordvec.io import formats
+from wordvec.io.paths import regular_file
 from wordvec.vectors.keyedvectors import KeyedVectors
 
 
@@ -45,6 +47,63 @@ FORMATS: dict[str, Format] = {f.name: f for f in [
 DEFAULT = "word2vec-text"  # for a file name with no known suffix
 
 
+def sniff(path: str | os.PathLike) -> Format:
+    """The format of an existing vector file, from its first bytes: a zip (native), a header
+    'n_words dim' followed by text (word2vec text) or not (word2vec binary), or lines of a
+    word and numbers (GloVe). A file that is none of these raises DataError naming it."""
+    path = regular_file(path, "vector file")
+    with open(path, "rb") as f:
+        head = f.read(1 << 16)
+    if head.startswith(b"PK\x03\x04"):
+        return FORMATS["native"]
+    first, _, rest = head.partition(b"\n")
+    parts = first.split()
+    if len(parts) == 2 and all(p.isdigit() for p in parts):
+        entry = rest.split(b"\n", 1)[0].split()
+        text = _is_text(rest) and len(entry) == int(parts[1]) + 1 and all(_is_number(p) for p in entry[1:])
+        return FORMATS["word2vec-text" if text or not rest.strip() else "word2vec-binary"]
+    if len(parts) >= 2 and _is_text(head) and all(_is_number(p) for p in parts[1:]):
+        return FORMATS["glove"]
+    kind = "gzip-compressed" if head.startswith(b"\x1f\x8b") else "not"
+    raise DataError(f"{path} is {kind} a vector file wordvec reads (native .npz, word2vec binary or text, GloVe "
+                    f"text{'; decompress it first' if kind != 'not' else ''}): it starts with {quote(head[:40])}")
+
+
+def _is_text(data: bytes) -> bool:
+    """Whether ``data`` reads as UTF-8 text without control characters (a cut last character allowed)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(data) - 3:
+            return False
+        text = data[:exc.start].decode("utf-8")
+    return not any(ord(c) < 32 and c not in "\n\r\t" for c in text)
+
+
+def _is_number(token: bytes) -> bool:
+    try:
+        float(token)
+        return True
+    except ValueError:
+        return False
+
+
+def load(path: str | os.PathLike, mmap: bool = False) -> KeyedVectors:
+    """The vectors of any file wordvec reads, whatever its name: a native file (saved vectors or
+    a Word2Vec model), word2vec binary or text, or GloVe text, told apart by their content.
+
+    Parameters
+    ----------
+    path : str or PathLike
+    mmap : bool, default=False
+        Map a native file's vectors instead of reading them.
+    """
+    fmt = sniff(path)
+    if fmt.name == "native":
+        return KeyedVectors.load(path, mmap=mmap)
+    return fmt.read(Path(path))
+
+
 def format_of(path: str | os.PathLike, name: str | None = None) -> Format:
     """The format called ``name``, or else the one ``path``'s suffix names (word2vec text by default)."""
     if name is not None:
@@ -56,8 +115,8 @@ def format_of(path: str | os.PathLike, name: str | None = None) -> Format:
 
 
 def read_vectors(path: str | os.PathLike, name: str | None = None) -> KeyedVectors:
-    """Vectors from ``path`` in format ``name`` (default: by suffix)."""
-    fmt = format_of(path, name)
+    """Vectors from ``path`` in format ``name`` (default: told by the content, see :func:`sniff`)."""
+    fmt = format_of(path, name) if name is not None else sniff(path)
     if fmt.read is None:
         raise ParameterError(f"format {fmt.name!r} can be written but not read")
     return fmt.read(Path(path))
