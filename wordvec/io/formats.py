@@ -105,9 +105,10 @@ def _fast_binary(f: BinaryIO, n: int, dim: int, errors: str, size: int) -> tuple
     row_bytes = 4 * dim
     if n * (row_bytes + 2) > size:  # the file cannot hold what the header promises
         return None
-    out, spans, words = np.empty((n, dim), dtype=np.float32), np.empty((n, 2), dtype=np.int64), []
+    out, words = np.empty((n, dim), dtype=np.float32), []
     flat = out.reshape(-1).view(np.uint8)  # float32 is little-endian on every platform numba runs on
     buf, have, row = np.empty(max(_BLOCK, 2 * (row_bytes + MAX_WORD_BYTES + 2)), dtype=np.uint8), 0, 0
+    spans = np.empty((len(buf) // (row_bytes + 2) + 2, 2), dtype=np.int64)  # (start, end) of a buffer's words
     while row < n:
         have, at_eof = _fill(f, buf, have)
         pos, done, status = vector_parse.parse_binary(buf, have, flat, row, n, row_bytes, spans, MAX_WORD_BYTES)
@@ -126,8 +127,9 @@ def _fast_text(path: Path, f: BinaryIO, n: int, dim: int, errors: str, first_lin
     raises on a malformed one), or None where a word is not valid UTF-8, empty or twice there."""
     if n * (2 * dim + 1) > size:
         return None
-    out, spans, words = np.empty((n, dim), dtype=np.float32), np.empty((n, 2), dtype=np.int64), []
+    out, words = np.empty((n, dim), dtype=np.float32), []
     buf, have, row, lineno = np.empty(_BLOCK, dtype=np.uint8), 0, 0, first_line
+    spans = np.empty((len(buf) // (2 * dim + 1) + 2, 2), dtype=np.int64)
     while row < n:
         have, at_eof = _fill(f, buf, have)
         pos, done, lines, status = vector_parse.parse_text(buf, 0, have, at_eof, out, row, spans, vector_parse.POW10)
@@ -180,9 +182,10 @@ def _line_end(buf: np.ndarray, start: int, end: int) -> int:
 
 
 def _take_words(buf: np.ndarray, spans: np.ndarray, first: int, last: int, words: list, errors: str) -> bool:
-    """Decode the words of rows first..last-1 into ``words``; False if one is not valid UTF-8 or empty."""
+    """Decode the words of rows first..last-1 (``spans`` from index 0) into ``words``; False if one is
+    not valid UTF-8 or empty."""
     try:
-        new = [buf[s:e].tobytes().decode("utf-8", errors) for s, e in spans[first:last].tolist()]
+        new = [buf[s:e].tobytes().decode("utf-8", errors) for s, e in spans[:last - first].tolist()]
     except UnicodeDecodeError:
         return False
     words += new

@@ -99,11 +99,11 @@ def _safe_for_float32(value):
 @njit(cache=True)
 def parse_text(buf, p, end, at_eof, out, row, words, pow10):
     """Parse whole lines of ``buf[p:end]`` into ``out[row:]``, recording each word's (start, end)
-    in ``words``. Returns (position, row, lines, status): status NEED_MORE (the rest of the
+    in ``words`` (row ``row`` of the call at index 0). Returns (position, row, lines, status): status NEED_MORE (the rest of the
     buffer is a partial line), DONE (``out`` is full, or the file ends) or SLOW (the line at
     ``position`` is for Python: it is not plainly a word and ``dim`` numbers)."""
-    lines, dim = 0, out.shape[1]
-    while row < out.shape[0]:
+    lines, dim, first = 0, out.shape[1], row
+    while row < out.shape[0] and row - first < words.shape[0]:
         if p >= end:
             return p, row, lines, DONE if at_eof else NEED_MORE
         eol = p
@@ -124,7 +124,7 @@ def parse_text(buf, p, end, at_eof, out, row, words, pow10):
             q += 1
         if q == p or q == eol:
             return p, row, lines, SLOW
-        words[row, 0], words[row, 1] = p, q
+        words[row - first, 0], words[row - first, 1] = p, q
         count = 0
         while True:
             while q < eol and buf[q] == 32:
@@ -141,16 +141,19 @@ def parse_text(buf, p, end, at_eof, out, row, words, pow10):
         if count != dim:
             return p, row, lines, SLOW
         row, p, lines = row + 1, eol + 1, lines + 1
-    return p, row, lines, DONE
+    return p, row, lines, DONE if row == out.shape[0] else NEED_MORE
 
 
 @njit(cache=True)
 def parse_binary(buf, end, out_bytes, row, n_rows, row_bytes, words, max_word):
     """Parse entries ``word ' ' float32 * dim`` of ``buf[:end]`` into rows of ``out_bytes``
-    (the matrix's bytes). Returns (position, row, status): NEED_MORE (the rest of the buffer
-    is a partial entry), DONE, or SLOW (an empty or overlong word: Python's turn)."""
-    p = 0
+    (the matrix's bytes), recording each word's (start, end) in ``words`` (row ``row`` of the
+    call at index 0). Returns (position, row, status): NEED_MORE (the rest of the buffer is a
+    partial entry, or ``words`` is full), DONE, or SLOW (an empty or overlong word: Python's turn)."""
+    p, first = 0, row
     while row < n_rows:
+        if row - first == words.shape[0]:
+            return p, row, NEED_MORE
         s = p
         while s < end and buf[s] == 10:  # the newline after the previous vector
             s += 1
@@ -163,7 +166,7 @@ def parse_binary(buf, end, out_bytes, row, n_rows, row_bytes, words, max_word):
             return p, row, NEED_MORE
         if q == s:
             return p, row, SLOW
-        words[row, 0], words[row, 1] = s, q
+        words[row - first, 0], words[row - first, 1] = s, q
         base = row * row_bytes
         for k in range(row_bytes):
             out_bytes[base + k] = buf[q + 1 + k]
