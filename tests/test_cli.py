@@ -131,3 +131,5 @@ def test_a_redirected_log_gets_lines_not_carriage_returns(tmp_path, monkeypatch)
         assert main(_long_training(tmp_path)[3:-1] + ["2", "--workers", "1"]) == 0
     text = log.read_text()
     assert "\r" not in text and "of the run" in text and "words/s" in text
+    rates = [float(line.split(" words/s")[0].rsplit(", ", 1)[1]) for line in text.splitlines() if "of the run" in line]
+    assert rates and all(rate > 0 for rate in rates)  # the rate is counted even though no bar is drawn

@@ -63,7 +63,7 @@ def run_epochs(scanned: ScannedCorpus, make_executor: Callable[[OnResult], Execu
                disable=not (show_progress and on_terminal), dynamic_ncols=True, mininterval=0.5)
     lock = threading.Lock()
     health = _Health()
-    started, last_line = time.monotonic(), [time.monotonic()]
+    started, last_line, seen = time.monotonic(), [time.monotonic()], [0]  # seen: words since this call began
 
     def on_result(stream: int, result: ChunkResult, alpha_end: float) -> None:
         health.check(result, progress.epoch)
@@ -71,13 +71,14 @@ def run_epochs(scanned: ScannedCorpus, make_executor: Callable[[OnResult], Execu
         progress.tallies[stream, 1] += result.predictions
         with lock:
             bar.update(result.words)
+            seen[0] += result.words
             loss = result.loss / max(result.predictions, 1)
             bar.set_postfix(lr=f"{alpha_end:.5f}", loss=f"{loss:.4f}", refresh=False)
             if show_progress and not on_terminal and time.monotonic() - last_line[0] >= LOG_EVERY:
                 last_line[0] = now = time.monotonic()
                 logger.info("epoch %d/%d: %.0f%% of the run, %.0f words/s, lr %.5f, loss %.4f",
                             progress.epoch + 1, schedule.epochs, 100 * progress.done / max(total, 1),
-                            bar.n / max(now - started, 1e-9) if bar.n else 0.0, alpha_end, loss)
+                            seen[0] / max(now - started, 1e-9), alpha_end, loss)
 
     start = time.perf_counter()
     stop = stop or threading.Event()
