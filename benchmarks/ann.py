@@ -6,7 +6,7 @@ Vectors: synthetic ones with the low intrinsic dimension of trained word vectors
 sizes, mapped to --dim by a random matrix, plus 10% noise, scaled to unit length). Exact top-10
 by cosine of --queries vocabulary vectors is computed with wordvec's scorer. Every
 library gets 2 threads and cosine (inner product on unit vectors) and settings of equal
-ambition: graph degree 16 (faiss 32, its own M's meaning), construction beam 200,
+ambition: graph degree M=16 (32 on the bottom layer), construction beam 200,
 search beam 100 (pynndescent: 30 neighbours, epsilon 0.2).
 
     python benchmarks/ann.py --n 200000 --dim 300 [--libs hnswlib,usearch,faiss,pynndescent]
@@ -55,7 +55,7 @@ def build(lib: str, vectors: np.ndarray, threads: int):
         import faiss
 
         faiss.omp_set_num_threads(threads)
-        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index = faiss.IndexHNSWFlat(dim, 16, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = 200
         index.add(vectors)
         index.hnsw.efSearch = 100

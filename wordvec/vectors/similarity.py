@@ -81,8 +81,8 @@ class Similarities(Scorer):
             mean = mean / total
         return unitvec(mean).astype(np.float32) if post_normalize else mean
 
-    def most_similar(self, positive=(), negative=(), topn: int | None = 10,
-                     restrict_vocab: int | None = None) -> list[tuple[str, float]] | np.ndarray:
+    def most_similar(self, positive=(), negative=(), topn: int | None = 10, restrict_vocab: int | None = None,
+                     indexer=None) -> list[tuple[str, float]] | np.ndarray:
         """Words closest to the weighted mean of unit(positive) minus unit(negative) (3CosAdd).
 
         Parameters
@@ -94,6 +94,8 @@ class Similarities(Scorer):
             How many words to return; None returns the scores of every word as an array.
         restrict_vocab : int or None, default=None
             Look only at the first (most frequent) words.
+        indexer : object with ``most_similar(vector, topn)``, optional
+            Approximate search instead of exact, such as :class:`wordvec.vectors.ann.AnnIndex`.
 
         Returns
         -------
@@ -101,6 +103,9 @@ class Similarities(Scorer):
         """
         if topn is not None and topn < 1:
             return []
+        if indexer is not None and (topn is None or restrict_vocab is not None):
+            raise ValueError("an indexer answers a number of words (topn) over the whole vocabulary "
+                             "(no restrict_vocab)")
         positive, negative = _as_list(positive), _as_list(negative)
         weights = np.concatenate((np.ones(len(positive)), -1.0 * np.ones(len(negative))))
         keys = []
@@ -113,6 +118,9 @@ class Similarities(Scorer):
         if not keys:
             raise ValueError("give at least one positive or negative word")
         mean = self.get_mean_vector(keys, weights, pre_normalize=True, post_normalize=True, ignore_missing=False)
+        if indexer is not None:
+            asked = {k for k in keys if isinstance(k, str)}
+            return [(w, s) for w, s in indexer.most_similar(mean, topn + len(asked)) if w not in asked][:topn]
         scores = self.cosine_scores(mean[None], restrict_vocab)[0]
         if topn is None:
             return scores
