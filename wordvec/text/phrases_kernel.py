@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, uint64
 
-from wordvec.text.tokenize import _FNV_OFFSET, _FNV_PRIME, _full, _lookup
+from wordvec.text.tokenize import _FNV_OFFSET, _FNV_PRIME, _full, _insert, _lookup
 
 PHRASE = 1 << 30  # an output id >= PHRASE is the phrase key (id - PHRASE)
 
@@ -51,15 +51,8 @@ def count_runs(ids, i, start, connector, slots, hashes, arena, offsets, counts, 
                     length = 4 * (i - start + 1)
                     if _full(length, slots, hashes, arena, offsets, counts, n_keys, arena_used):
                         return i, start, n_keys, arena_used
-                    key = n_keys
-                    n_keys += 1
-                    for k in range(length):
-                        arena[arena_used + k] = ids_bytes[4 * start + k]
-                    offsets[key] = arena_used
-                    arena_used += length
-                    offsets[key + 1] = arena_used
-                    hashes[key] = h
-                    slots[j] = key
+                    key, n_keys, arena_used = _insert(ids_bytes, 4 * start, length, h, j, slots, hashes, arena,
+                                                      offsets, n_keys, arena_used)
                 counts[key] += 1
             start = i
         i += 1
@@ -78,7 +71,7 @@ def apply_runs(ids, connector, slots, hashes, arena, offsets, accepted, out):
         t = ids[i]
         if t < 0 or not connector[t]:
             if t >= 0 and start >= 0:
-                key, j, h = _find(ids_bytes, start, i, slots, hashes, arena, offsets)
+                key, _, _ = _find(ids_bytes, start, i, slots, hashes, arena, offsets)
                 if key >= 0 and accepted[key]:
                     out[n] = PHRASE + key
                     n += 1

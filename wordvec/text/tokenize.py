@@ -51,6 +51,20 @@ def _full(length, slots, hashes, arena, offsets, counts, n_words, arena_used):
             or arena_used + length > arena.shape[0])
 
 
+@njit(cache=True, inline="always")
+def _insert(data, first, length, h, j, slots, hashes, arena, offsets, n_words, arena_used):
+    """Add the key ``data[first:first + length]`` of hash h at empty slot j (the table has
+    room: see :func:`_full`). Returns (its id, n_words, arena_used)."""
+    key = n_words
+    for k in range(length):
+        arena[arena_used + k] = data[first + k]
+    offsets[key] = arena_used
+    offsets[key + 1] = arena_used + length
+    hashes[key] = h
+    slots[j] = key
+    return key, n_words + 1, arena_used + length
+
+
 @njit(cache=True)
 def rehash(slots, hashes, n_words, capacity):
     """The ids of ``slots`` placed in a new table of ``capacity`` slots."""
@@ -103,15 +117,8 @@ def encode_bytes(data, start, in_line, out, slots, hashes, arena, offsets, count
         if word < 0:
             if _full(length, slots, hashes, arena, offsets, counts, n_words, arena_used):
                 return first, n_out, n_words, arena_used, line_has_words
-            word = n_words
-            n_words += 1
-            for k in range(length):
-                arena[arena_used + k] = data[first + k]
-            offsets[word] = arena_used
-            arena_used += length
-            offsets[word + 1] = arena_used
-            hashes[word] = h
-            slots[j] = word
+            word, n_words, arena_used = _insert(data, first, length, h, j, slots, hashes, arena, offsets,
+                                                n_words, arena_used)
         counts[word] += 1
         out[n_out] = word
         n_out += 1

@@ -137,7 +137,7 @@ class KeyedVectors(Similarities):
         """Compute the norms now (again if ``force``)."""
         if force:
             self._norms = None
-        self.norms
+        _ = self.norms
 
     def get_normed_vectors(self) -> np.ndarray:
         """A new matrix of every row scaled to length 1 (the only call that makes one)."""

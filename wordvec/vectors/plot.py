@@ -71,7 +71,7 @@ def word_scatter(words: Sequence[str], coords: np.ndarray, title: str = "") -> F
     ax = fig.add_subplot()
     ax.scatter(coords[:, 0], coords[:, 1], s=12, color="tab:blue", zorder=2)
     labels = [ax.annotate(word, (x, y), xytext=(4, 4), textcoords="offset pixels", fontsize=10,
-                          arrowprops=dict(arrowstyle="-", color="0.6", lw=0.5, shrinkA=0, shrinkB=2))
+                          arrowprops={"arrowstyle": "-", "color": "0.6", "lw": 0.5, "shrinkA": 0, "shrinkB": 2})
               for word, (x, y) in zip(words, coords)]
     span = np.ptp(coords, axis=0) * 0.08 + 1e-12
     ax.set_xlim(coords[:, 0].min() - span[0], coords[:, 0].max() + span[0])
