@@ -42,6 +42,10 @@ def seeds(workdir: Path) -> dict[str, list[bytes]]:
     kv.save_word2vec_format(workdir / "v.txt")
     kv.save_word2vec_format(workdir / "v.bin", binary=True)
     kv.save(workdir / "v.npz")
+    from wordvec.text.phrases import Phrases
+
+    Phrases(min_count=1, threshold=0.1, connector_words={"and"}).fit(
+        [["the", "king", "and", "queen"], ["the", "king"]] * 3).save(workdir / "p.npz")
     text = "the king and the queen\ncaf\u00e9 au lait\n\n  spaced   words \n".encode()
     glove = b"".join((workdir / "v.txt").read_bytes().splitlines(True)[1:])  # no header
     return {
@@ -52,6 +56,8 @@ def seeds(workdir: Path) -> dict[str, list[bytes]]:
         "word2vec-binary": [(workdir / "v.bin").read_bytes()],
         "glove": [glove],
         "native": [(workdir / "v.npz").read_bytes()],
+        "phrases": [(workdir / "p.npz").read_bytes()],
+        "any-vectors": [(workdir / name).read_bytes() for name in ("v.txt", "v.bin", "v.npz")] + [glove],
     }
 
 

@@ -13,7 +13,8 @@ from wordvec import KeyedVectors
 from wordvec.errors import DataError
 from wordvec.io.registry import UNTRUSTED_READERS
 
-SEED_FILES = {"word2vec-text": "v.txt", "glove": "v.txt", "word2vec-binary": "v.bin", "native": "v.npz"}
+SEED_FILES = {"word2vec-text": "v.txt", "glove": "v.txt", "word2vec-binary": "v.bin", "native": "v.npz",
+              "phrases": "p.npz", "any-vectors": "v.bin"}
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -23,7 +24,11 @@ def valid_files(tmp_path_factory):
     kv.save_word2vec_format(d / "v.txt")
     kv.save_word2vec_format(d / "v.bin", binary=True)
     kv.save(d / "v.npz")
-    return {name: (d / name).read_bytes() for name in ("v.txt", "v.bin", "v.npz")}
+    from wordvec.text.phrases import Phrases
+
+    Phrases(min_count=1, threshold=0.1, connector_words={"and"}).fit([["the", "king", "and", "queen"]] * 3).save(
+        d / "p.npz")
+    return {name: (d / name).read_bytes() for name in ("v.txt", "v.bin", "v.npz", "p.npz")}
 
 
 @pytest.fixture(scope="module")

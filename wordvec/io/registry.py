@@ -145,6 +145,12 @@ def _native_both_ways(path: Path) -> object:
     return KeyedVectors.load(path), KeyedVectors.load(path, mmap=True)
 
 
+def _phrases(path: Path) -> object:
+    from wordvec.text.phrases import Phrases
+
+    return Phrases.load(path)
+
+
 # Every reader of outside data: name -> (suffix of the file it reads, reader). Each must raise
 # only DataError (or a subclass) on any bytes; fuzz/ and tests/io/test_hostile_input.py check it.
 UNTRUSTED_READERS: dict[str, tuple[str, Callable[[Path], object]]] = {
@@ -153,4 +159,6 @@ UNTRUSTED_READERS: dict[str, tuple[str, Callable[[Path], object]]] = {
     "sst": (".txt", _sst),
     **{name: (f.suffixes[0] if f.suffixes else ".txt", f.read) for name, f in FORMATS.items() if f.read},
     "native": (".npz", _native_both_ways),
+    "phrases": (".npz", _phrases),
+    "any-vectors": (".vec", load),  # recognised by content, then read
 }

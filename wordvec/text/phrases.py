@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from wordvec.errors import DataError, ParameterError
+from wordvec.errors import DataError, ParameterError, StorageError
 from wordvec.io.atomic import atomic_write
 from wordvec.io.native import load_arrays, save_arrays
 from wordvec.text import phrases_kernel as kernel
@@ -222,23 +222,43 @@ class Phrases:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Phrases:
-        """Load what :meth:`save` wrote."""
+        """Load what :meth:`save` wrote; a damaged or foreign file raises StorageError naming it."""
         arrays, meta = load_arrays(path)
         if meta.get("format") != _FORMAT:
-            raise DataError(f"{path} is not a {_FORMAT} file")
+            raise StorageError(f"{path} is not a {_FORMAT} file")
+        try:
+            return cls._restore(arrays, meta)
+        except (KeyError, TypeError, ValueError, IndexError, DataError) as exc:
+            raise StorageError(f"{path} is a damaged {_FORMAT} file: {type(exc).__name__}: {exc}") from None
+
+    @classmethod
+    def _restore(cls, arrays: dict, meta: dict) -> Phrases:
         model = cls(meta["min_count"], meta["threshold"], meta["scoring"], meta["connector_words"], meta["delimiter"])
         model._check()
+        words, counts = meta["words"], np.asarray(arrays["word_counts"], dtype=np.int64)
+        ids, offsets = np.asarray(arrays["key_ids"], dtype=np.int32), np.asarray(arrays["key_offsets"], dtype=np.int64)
+        key_counts = np.asarray(arrays["key_counts"], dtype=np.int64)
+        if not (isinstance(words, list) and len(counts) == len(words) and len(offsets) == len(key_counts) + 1
+                and offsets[0] == 0 and offsets[-1] == len(ids) and np.all(np.diff(offsets) >= 2)
+                and (len(ids) == 0 or (ids.min() >= 0 and ids.max() < len(words)))):
+            raise ValueError("its arrays do not fit together")
         model._reset()
-        for _ in model._encoded(_token_blocks([meta["words"]])):
+        for _ in model._encoded(_token_blocks([words])):
             pass  # the words take ids 0, 1, ... in saved order
-        model.words_.counts[:model.words_.n_words] = arrays["word_counts"]
-        offsets = arrays["key_offsets"]
-        runs = np.full(len(arrays["key_ids"]) + len(offsets) - 1, -1, dtype=np.int32)  # each run, then -1
-        runs[np.arange(len(arrays["key_ids"])) + np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))] = \
-            arrays["key_ids"]
+        if model.words_.n_words != len(words):
+            raise ValueError("its word list repeats a word")
+        model.words_.counts[:len(words)] = counts
+        runs = np.full(len(ids) + len(key_counts), -1, dtype=np.int32)  # each run, then -1
+        runs[np.arange(len(ids)) + np.repeat(np.arange(len(key_counts)), np.diff(offsets))] = ids
+        inner = np.ones(len(ids), dtype=bool)
+        inner[offsets[:-1]], inner[offsets[1:] - 1] = False, False
+        if np.any(model._connector[ids] != inner):
+            raise ValueError("a candidate does not run from a word through connector words to a word")
         model._count(runs)  # every run is counted once, taking ids in saved order
-        model.keys_.counts[:model.keys_.n_words] = arrays["key_counts"]
-        model.corpus_word_count_ = int(arrays["word_counts"].sum())
+        if model.keys_.n_words != len(key_counts):
+            raise ValueError("a candidate occurs twice")
+        model.keys_.counts[:len(key_counts)] = key_counts
+        model.corpus_word_count_ = int(counts.sum())
         model._score()
         return model
 
