@@ -168,7 +168,6 @@ def parse_binary(buf, end, out_bytes, row, n_rows, row_bytes, words, max_word):
             return p, row, SLOW
         words[row - first, 0], words[row - first, 1] = s, q
         base = row * row_bytes
-        for k in range(row_bytes):
-            out_bytes[base + k] = buf[q + 1 + k]
+        out_bytes[base:base + row_bytes] = buf[q + 1:q + 1 + row_bytes]
         row, p = row + 1, q + 1 + row_bytes
     return p, row, DONE
