@@ -55,7 +55,7 @@ def test_bad_text_files_are_named(tmp_path, data, message):
 
 
 def test_invalid_utf8_can_be_replaced(tmp_path):
-    words, _ = formats.read_word2vec(write(tmp_path, b"1 2\n\xffa 1 2\n"), encoding_errors="replace")
+    words, _ = formats.read_word2vec(write(tmp_path, b"1 2\n\xffa 1 2\n"), unicode_errors="replace")
     assert words == ["\ufffda"]
 
 

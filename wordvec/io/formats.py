@@ -20,7 +20,7 @@ from wordvec.io import vector_parse
 from wordvec.io.atomic import atomic_write
 from wordvec.io.paths import regular_file
 
-_ENCODING_ERRORS = ("strict", "replace", "ignore")
+_UNICODE_ERRORS = ("strict", "replace", "ignore")
 MAX_WORD_BYTES = 1 << 16  # a longer word in a binary file means the file is not what it claims
 _BLOCK = 16 << 20  # bytes the compiled parser reads at a time
 
@@ -61,9 +61,9 @@ def write_projector(directory: str | os.PathLike, words, vectors: np.ndarray) ->
 
 
 def read_word2vec(path: str | os.PathLike, binary: bool = False, limit: int | None = None,
-                  encoding_errors: str = "strict") -> tuple[list[str], np.ndarray]:
+                  unicode_errors: str = "strict") -> tuple[list[str], np.ndarray]:
     """Read the word2vec format; ``limit`` reads only the first words (the most frequent)."""
-    _check_options(limit, encoding_errors)
+    _check_options(limit, unicode_errors)
     path = regular_file(path, "vector file")
     with open(path, "rb") as f:
         header = f.readline(1 << 16)
@@ -72,24 +72,24 @@ def read_word2vec(path: str | os.PathLike, binary: bool = False, limit: int | No
         size = os.path.getsize(path)
         if (4 if binary else 2) * dim > size:  # checked before any buffer of that size is made
             raise DataError(f"{path}: the header's dimension {dim} cannot fit in its {size} bytes")
-        fast = _fast_binary(f, n, dim, encoding_errors, size - len(header)) if binary else \
-            _fast_text(path, f, n, dim, encoding_errors, 2, size - len(header))
+        fast = _fast_binary(f, n, dim, unicode_errors, size - len(header)) if binary else \
+            _fast_text(path, f, n, dim, unicode_errors, 2, size - len(header))
         if fast is not None:
             return fast
         f.seek(len(header))  # something the compiled parser does not take: the careful reader names it
         if binary:
-            words, vectors = _read_binary(path, f, n, dim, len(header), encoding_errors)
+            words, vectors = _read_binary(path, f, n, dim, len(header), unicode_errors)
         else:
-            words, vectors = _read_text(path, f, n, dim, encoding_errors, first_line=2)
+            words, vectors = _read_text(path, f, n, dim, unicode_errors, first_line=2)
         if len(words) < n:
             raise DataError(f"{path}: the header promises {n_words} words, the file holds {len(words)}")
     return words, vectors
 
 
 def read_glove(path: str | os.PathLike, limit: int | None = None,
-               encoding_errors: str = "strict") -> tuple[list[str], np.ndarray]:
+               unicode_errors: str = "strict") -> tuple[list[str], np.ndarray]:
     """Read GloVe text (no header); the dimension is the first line's."""
-    _check_options(limit, encoding_errors)
+    _check_options(limit, unicode_errors)
     path = regular_file(path, "vector file")
     with open(path, "rb") as f:
         first = f.readline()
@@ -97,7 +97,7 @@ def read_glove(path: str | os.PathLike, limit: int | None = None,
             raise DataError(f"{path} is empty")
         dim = len(first.split()) - 1
         f.seek(0)
-        return _read_text(path, f, limit, dim, encoding_errors, first_line=1)
+        return _read_text(path, f, limit, dim, unicode_errors, first_line=1)
 
 
 def _fast_binary(f: BinaryIO, n: int, dim: int, errors: str, size: int) -> tuple[list[str], np.ndarray] | None:
@@ -279,7 +279,7 @@ def _decode(path: Path, raw: bytes, errors: str, where: str) -> str:
         return raw.decode("utf-8", errors=errors)
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: {where}: invalid UTF-8 in word {quote(raw[:80])} (byte {exc.start}); "
-                        f"pass encoding_errors='replace' or 'ignore' to read it anyway") from None
+                        f"pass unicode_errors='replace' or 'ignore' to read it anyway") from None
 
 
 def _check_entry(path: Path, where: str, word: str, row: np.ndarray, seen: set[str]) -> None:
@@ -292,11 +292,11 @@ def _check_entry(path: Path, where: str, word: str, row: np.ndarray, seen: set[s
     seen.add(word)
 
 
-def _check_options(limit, encoding_errors) -> None:
+def _check_options(limit, unicode_errors) -> None:
     if limit is not None and (not isinstance(limit, int) or limit < 0):
         raise ValueError(f"limit={limit!r} must be a non-negative integer or None")
-    if encoding_errors not in _ENCODING_ERRORS:
-        raise ValueError(f"encoding_errors={encoding_errors!r} must be one of {', '.join(map(repr, _ENCODING_ERRORS))}")
+    if unicode_errors not in _UNICODE_ERRORS:
+        raise ValueError(f"unicode_errors={unicode_errors!r} must be one of {', '.join(map(repr, _UNICODE_ERRORS))}")
 
 
 def check_finite(words, vectors: np.ndarray) -> np.ndarray:

@@ -330,8 +330,8 @@ class KeyedVectors(Similarities):
             A malformed file, naming the file and the line or entry.
         """
         if no_header:
-            return cls(*formats.read_glove(path, limit=limit, encoding_errors=unicode_errors))
-        return cls(*formats.read_word2vec(path, binary=binary, limit=limit, encoding_errors=unicode_errors))
+            return cls(*formats.read_glove(path, limit=limit, unicode_errors=unicode_errors))
+        return cls(*formats.read_word2vec(path, binary=binary, limit=limit, unicode_errors=unicode_errors))
 
 
 def _gensim_only(case_insensitive: bool, encoding: str = "utf8") -> None:
