@@ -223,7 +223,8 @@ def _text_line(path: Path, raw: bytes, lineno: int, dim: int, errors: str) -> tu
     if len(values) != dim:
         raise DataError(f"{path}:{lineno}: word {quote(word)} has {len(values)} values, expected {dim}")
     try:
-        return word, np.array(values, dtype=np.float32)
+        with np.errstate(over="ignore"):  # a value beyond float32 becomes inf, refused by the caller
+            return word, np.array(values, dtype=np.float32)
     except ValueError:
         raise DataError(f"{path}:{lineno}: word {quote(word)} has a value that is not a number") from None
 
