@@ -66,3 +66,18 @@ def test_labels_of_close_words_do_not_overlap_and_stay_inside():
     assert [t.get_text() for t in ax.texts] == words
     assert not any(boxes[i].overlaps(boxes[j]) for i in range(len(boxes)) for j in range(i + 1, len(boxes)))
     assert all(frame.x0 <= b.x0 and b.x1 <= frame.x1 and frame.y0 <= b.y0 and b.y1 <= frame.y1 for b in boxes)
+
+
+def test_a_crowded_picture_keeps_every_label_clear_and_inside():
+    """Thirty words in two tight clusters, as the demo's picture has them."""
+    rng = np.random.default_rng(3)
+    coords = np.vstack([rng.normal(0, 0.15, (15, 2)), rng.normal(2, 0.15, (15, 2))])
+    words = [f"word{i}" for i in range(30)]
+    fig = plot.word_scatter(words, coords)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    boxes = [plot.text_box(t, renderer) for t in ax.texts]
+    frame = ax.get_window_extent(renderer)
+    assert not any(boxes[i].overlaps(boxes[j]) for i in range(30) for j in range(i + 1, 30))
+    assert all(frame.x0 <= b.x0 and b.x1 <= frame.x1 and frame.y0 <= b.y0 and b.y1 <= frame.y1 for b in boxes)

@@ -64,14 +64,16 @@ def projection(kv, words: Sequence[str], method: str = "pca", title: str | None 
 
 
 def word_scatter(words: Sequence[str], coords: np.ndarray, title: str = "") -> Figure:
-    """A labelled scatter plot of ``coords`` (n_words, 2); labels are moved apart until none
-    overlaps another, and kept inside the axes (a thin line joins a moved label to its point)."""
+    """A labelled scatter plot of ``coords`` (n_words, 2); each label is placed near its point
+    where it overlaps no other label and no point and stays inside the axes (see
+    :func:`place_labels`), with a thin line to its point when it had to move away."""
     fig = Figure(figsize=(8, 6))
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     ax.scatter(coords[:, 0], coords[:, 1], s=12, color="tab:blue", zorder=2)
-    labels = [ax.annotate(word, (x, y), xytext=(4, 4), textcoords="offset pixels", fontsize=10,
-                          arrowprops={"arrowstyle": "-", "color": "0.6", "lw": 0.5, "shrinkA": 0, "shrinkB": 2})
+    labels = [ax.annotate(word, (x, y), xytext=(0, 0), textcoords="offset points", fontsize=10, ha="center",
+                          va="center", arrowprops={"arrowstyle": "-", "color": "0.6", "lw": 0.5, "shrinkA": 0,
+                                                   "shrinkB": 3})
               for word, (x, y) in zip(words, coords)]
     span = np.ptp(coords, axis=0) * 0.08 + 1e-12
     ax.set_xlim(coords[:, 0].min() - span[0], coords[:, 0].max() + span[0])
@@ -81,53 +83,60 @@ def word_scatter(words: Sequence[str], coords: np.ndarray, title: str = "") -> F
     return fig
 
 
-def place_labels(fig: Figure, ax, labels: list, margin: float = 2.0, rounds: int = 300) -> None:
-    """Move ``labels`` (annotations in offset pixels) apart and inside ``ax``: each round, every
-    overlapping pair is pushed apart along the axis of least overlap, half each, and every label
-    is shifted back inside the axes. Stops when nothing overlaps."""
+_DIRECTIONS = [(np.cos(a), np.sin(a)) for a in np.radians([45, 135, 315, 225, 90, 270, 0, 180, 22.5, 157.5,
+                                                           337.5, 202.5, 67.5, 112.5, 292.5, 247.5])]
+_RADII = (2, 6, 12, 20, 30, 42, 56, 72, 90, 110, 135, 165)  # pixels between a point and its label's box
+
+
+def place_labels(fig: Figure, ax, labels: list, margin: float = 2.0) -> None:
+    """Put each label (an annotation centred on ``xytext``, in offset points) at the first place
+    around its point, nearest first, where its box is inside the axes and clear of the labels
+    already placed and of every point; failing that, where it overlaps least."""
     renderer = fig.canvas.get_renderer()
-    boxes = np.array([text_box(label, renderer).extents for label in labels], dtype=float)  # x0 y0 x1 y1
     frame = ax.get_window_extent(renderer).extents
-    shift = np.zeros((len(labels), 2))
-    for _ in range(rounds):
-        moved = False
-        for i in range(len(boxes)):
-            for j in range(i + 1, len(boxes)):
-                a, b = boxes[i] + np.tile(shift[i], 2), boxes[j] + np.tile(shift[j], 2)
-                dx = min(a[2], b[2]) - max(a[0], b[0]) + margin
-                dy = min(a[3], b[3]) - max(a[1], b[1]) + margin
-                if dx <= 0 or dy <= 0:
-                    continue
-                moved = True
-                axis, overlap = (0, dx) if dx < dy else (1, dy)
-                sign = 1.0 if (a[axis] + a[axis + 2]) >= (b[axis] + b[axis + 2]) else -1.0
-                if a[axis] + a[axis + 2] == b[axis] + b[axis + 2]:
-                    sign = 1.0 if i % 2 else -1.0  # labels of one point: alternate sides
-                shift[i, axis] += sign * overlap / 2
-                shift[j, axis] -= sign * overlap / 2
-        moved |= _keep_inside(boxes, shift, frame)
-        if not moved:
-            break
-    for label, (dx, dy) in zip(labels, shift):
-        x, y = label.xyann
-        label.xyann = (x + dx, y + dy)
+    points = np.array([ax.transData.transform(label.xy) for label in labels])
+    sizes = np.array([[b.width, b.height] for b in (text_box(label, renderer) for label in labels)])
+    placed: list[np.ndarray] = []
+    for label, point, (w, h) in zip(labels, points, sizes):
+        best, best_cost = None, np.inf
+        for radius in _RADII:
+            for ux, uy in _DIRECTIONS:
+                centre = point + np.array([ux * (radius + w / 2), uy * (radius + h / 2)])
+                box = np.array([centre[0] - w / 2, centre[1] - h / 2, centre[0] + w / 2, centre[1] + h / 2])
+                cost = _clash(box, placed, points, frame, margin)
+                if cost < best_cost:
+                    best, best_cost = (centre, radius), cost
+                if cost == 0:
+                    break
+            if best_cost == 0:
+                break
+        centre, radius = best
+        placed.append(np.array([centre[0] - sizes[len(placed)][0] / 2, centre[1] - sizes[len(placed)][1] / 2,
+                                centre[0] + sizes[len(placed)][0] / 2, centre[1] + sizes[len(placed)][1] / 2]))
+        label.xyann = tuple((centre - point) * 72.0 / fig.dpi)  # pixels to points: the layout scales with dpi
+        label.arrow_patch.set_visible(radius > 12)
+
+
+def _clash(box: np.ndarray, placed: list, points: np.ndarray, frame: np.ndarray, margin: float) -> float:
+    """How badly ``box`` (x0, y0, x1, y1) sits: area outside the axes, area over placed labels,
+    and points under it; 0 when it sits well."""
+    outside = (max(0.0, frame[0] - box[0]) + max(0.0, box[2] - frame[2])) * (box[3] - box[1]) + \
+        (max(0.0, frame[1] - box[1]) + max(0.0, box[3] - frame[3])) * (box[2] - box[0])
+    over = 0.0
+    for other in placed:
+        dx = min(box[2], other[2]) - max(box[0], other[0]) + margin
+        dy = min(box[3], other[3]) - max(box[1], other[1]) + margin
+        if dx > 0 and dy > 0:
+            over += dx * dy
+    covered = np.sum((points[:, 0] > box[0] - 3) & (points[:, 0] < box[2] + 3)
+                     & (points[:, 1] > box[1] - 3) & (points[:, 1] < box[3] + 3))
+    return 1e6 * outside + over + 50.0 * covered
 
 
 def text_box(label, renderer):
-    """The display box of an annotation's text alone (not its connecting line)."""
+    """The display box of an annotation's text alone (not its connecting line), where it is now."""
+    label.update_positions(renderer)
     return Text.get_window_extent(label, renderer)
-
-
-def _keep_inside(boxes: np.ndarray, shift: np.ndarray, frame: np.ndarray) -> bool:
-    """Shift every box back inside ``frame``; whether one moved."""
-    moved = False
-    for k in (0, 1):
-        low = boxes[:, k] + shift[:, k] - frame[k]
-        high = boxes[:, k + 2] + shift[:, k] - frame[k + 2]
-        fix = np.where(low < 0, -low, np.where(high > 0, -high, 0.0))
-        shift[:, k] += fix
-        moved |= bool(np.any(np.abs(fix) > 1e-9))
-    return moved
 
 
 def loss_curve(history: Sequence[float], title: str = "Training loss", xlabel: str = "iteration") -> Figure:
