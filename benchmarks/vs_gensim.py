@@ -7,6 +7,8 @@ the wordvec/gensim ratios.
 
     python benchmarks/vs_gensim.py                     # all four configurations
     python benchmarks/vs_gensim.py --configs sg-ns --workers 1
+    python benchmarks/vs_gensim.py --configs sg-ns --workers 1,2,4,8,16   # a thread sweep
+    python benchmarks/vs_gensim.py --configs sg-ns --first-run            # the compile wait of a fresh install
 
 gensim is a benchmark-only dependency: pip install gensim.
 """
@@ -15,9 +17,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -75,11 +79,13 @@ def child(args) -> None:
     print(json.dumps(result))
 
 
-def run_child(library: str, config: str, args) -> dict:
+def run_child(library: str, config: str, args, workers: int, cache: str | None = None) -> dict:
+    """One child's result; ``cache``: numba's cache directory for it (an empty one compiles afresh)."""
     cmd = [sys.executable, __file__, "--child", library, "--config", config, "--corpus", str(args.corpus),
-           "--workers", str(args.workers), "--epochs", str(args.epochs),
+           "--workers", str(workers), "--epochs", str(args.epochs),
            "--extra", args.wordvec_extra if library == "wordvec" else "{}"]
-    done = subprocess.run(cmd, capture_output=True, text=True)
+    env = dict(os.environ, **({"NUMBA_CACHE_DIR": cache} if cache else {}))
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         sys.exit(f"{library} {config} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -89,7 +95,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=DATA / "corpus" / "mix8m.txt.gz")
     parser.add_argument("--configs", default="sg-ns,cbow-ns,sg-hs,cbow-hs")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", default="2", help="threads, or a comma-separated sweep such as 1,2,4,8,16")
+    parser.add_argument("--first-run", action="store_true", help="also time wordvec with an empty numba cache "
+                        "(as after a fresh install), then again with the cache it wrote")
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--tokens", type=int, default=None, help="tokens in the corpus, for words/s "
                         "(default: counted once)")
@@ -99,26 +107,46 @@ def main() -> None:
     parser.add_argument("--extra", default="{}", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        args.library = args.child
+        args.library, args.workers = args.child, int(args.workers)
         return child(args)
     if not args.corpus.exists():
         sys.exit(f"{args.corpus} is absent; the benchmark needs ../shared/data")
     tokens = args.tokens or _count_tokens(args.corpus)
-    print(f"# corpus {args.corpus.name}: {tokens:,} tokens; dim 100, window 5, negative 5, min_count 5, "
-          f"sample 1e-3, {args.epochs} epochs, {args.workers} threads; wordvec extra {args.wordvec_extra}")
-    header = "| config | library | wall s | words/s | peak RSS MB | analogy | WS353 | SimLex | loss per epoch |"
-    print(header)
-    print("|---" * 9 + "|")
+    sweep = [int(w) for w in args.workers.split(",")]
+    print(f"# {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores; corpus {args.corpus.name}: {tokens:,} tokens; "
+          f"dim 100, window 5, negative 5, min_count 5, sample 1e-3, {args.epochs} epochs, threads {args.workers}; "
+          f"wordvec extra {args.wordvec_extra}")
+    print("| config | threads | library | wall s | words/s | peak RSS MB | analogy | WS353 | SimLex | loss per epoch |")
+    print("|---" * 10 + "|")
     for config in args.configs.split(","):
-        results = {lib: run_child(lib, config, args) for lib in ("wordvec", "gensim")}
-        for lib, r in results.items():
-            losses = ", ".join(f"{x:.3f}" for x in r["losses"]) if r["losses"] else "-"
-            print(f"| {config} | {lib} | {r['seconds']:.1f} | {args.epochs * tokens / r['seconds']:,.0f} | "
-                  f"{r['peak_mb']:.0f} | {r['analogy']:.4f} | {r['ws353']:.4f} | {r['simlex']:.4f} | {losses} |")
-        w, g = results["wordvec"], results["gensim"]
-        print(f"| {config} | **ratio** | **{g['seconds'] / w['seconds']:.2f}x faster** | | "
-              f"{w['peak_mb'] / g['peak_mb']:.2f} | {w['analogy'] - g['analogy']:+.4f} | "
-              f"{w['ws353'] - g['ws353']:+.4f} | {w['simlex'] - g['simlex']:+.4f} | |", flush=True)
+        if args.first_run:
+            _first_run(config, args, sweep[-1])
+        alone = {}
+        for workers in sweep:
+            results = {lib: run_child(lib, config, args, workers) for lib in ("wordvec", "gensim")}
+            alone.setdefault("wordvec", results["wordvec"]["seconds"])
+            alone.setdefault("gensim", results["gensim"]["seconds"])
+            for lib, r in results.items():
+                losses = ", ".join(f"{x:.3f}" for x in r["losses"]) if r["losses"] else "-"
+                print(f"| {config} | {workers} | {lib} | {r['seconds']:.1f} | {args.epochs * tokens / r['seconds']:,.0f} | "
+                      f"{r['peak_mb']:.0f} | {r['analogy']:.4f} | {r['ws353']:.4f} | {r['simlex']:.4f} | {losses} |")
+            w, g = results["wordvec"], results["gensim"]
+            own = (f"; over {sweep[0]} thread(s): wordvec {alone['wordvec'] / w['seconds']:.2f}x, "
+                   f"gensim {alone['gensim'] / g['seconds']:.2f}x" if len(sweep) > 1 else "")
+            print(f"| {config} | {workers} | **ratio** | **{g['seconds'] / w['seconds']:.2f}x faster**{own} | | "
+                  f"{w['peak_mb'] / g['peak_mb']:.2f} | {w['analogy'] - g['analogy']:+.4f} | "
+                  f"{w['ws353'] - g['ws353']:+.4f} | {w['simlex'] - g['simlex']:+.4f} | |", flush=True)
+
+
+def _first_run(config: str, args, workers: int) -> None:
+    """wordvec with an empty numba cache (what a fresh install meets), then with the cache it wrote."""
+    with tempfile.TemporaryDirectory() as cache:
+        first = run_child("wordvec", config, args, workers, cache)
+        second = run_child("wordvec", config, args, workers, cache)
+    print(f"| {config} | {workers} | wordvec, first run (empty numba cache) | {first['seconds']:.1f} | | "
+          f"{first['peak_mb']:.0f} | | | | compiling cost {first['seconds'] - second['seconds']:.1f} s |")
+    print(f"| {config} | {workers} | wordvec, second run (its cache) | {second['seconds']:.1f} | | "
+          f"{second['peak_mb']:.0f} | | | | |", flush=True)
 
 
 def _count_tokens(path: Path) -> int:
