@@ -8,17 +8,24 @@ copy of the whole matrix is ever made (a memory-mapped file stays mapped).
 
 from __future__ import annotations
 
-import numpy as np
-from scipy.linalg import get_blas_funcs
+from functools import cache
 
-(_DNRM2,) = get_blas_funcs(("nrm2",), (np.zeros(1),))
+import numpy as np
+
+
+@cache
+def _dnrm2():
+    """BLAS dnrm2, as gensim uses it (scipy.linalg is imported on first use: training never needs it)."""
+    from scipy.linalg import get_blas_funcs
+
+    return get_blas_funcs(("nrm2",), (np.zeros(1),))[0]
 
 
 def unitvec(vector: np.ndarray) -> np.ndarray:
     """``vector`` scaled to length 1 exactly as gensim scales it (norm and scaling in
     float64 BLAS, the result cast back), so that scores agree bit for bit."""
     as_double = np.asarray(vector, dtype=np.float64)
-    length = float(_DNRM2(as_double))
+    length = float(_dnrm2()(as_double))
     if length <= 0:
         return vector
     return (as_double * (1.0 / length)).astype(vector.dtype)
