@@ -87,3 +87,16 @@ def test_sentences_given_as_strings_are_explained():
         model().fit(["the cat sat", "on the mat"])
     with pytest.raises(DataError, match="split them into token lists"):
         model().fit("the cat sat on the mat")
+
+
+def test_a_trained_model_carries_its_counts_in_wv(tmp_path):
+    m = model().fit(corpus(0, 50, 1))
+    sentences = corpus(0, 50, 1)
+    assert m.wv.get_vecattr("w7", "count") == sum(s.count("w7") for s in sentences)
+    m.partial_fit(corpus(0, 50, 2))
+    both = sentences + corpus(0, 50, 2)
+    assert m.wv.get_vecattr("w7", "count") == sum(s.count("w7") for s in both)
+    m.wv.save(tmp_path / "kv.npz")
+    from wordvec import KeyedVectors
+
+    assert KeyedVectors.load(tmp_path / "kv.npz").get_vecattr("w7", "count") == m.wv.get_vecattr("w7", "count")

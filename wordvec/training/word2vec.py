@@ -257,7 +257,7 @@ class Word2Vec:
         check_memory(self.vector_size, len(vocab), self.loss == "hierarchical")
         weights, progress = self._initial_state(len(vocab), schedule.workers, saved, grown)
         self.vocab_, self.loss_history_ = vocab, progress.loss_history
-        self.wv = KeyedVectors(vocab.words, weights.vectors_in)
+        self.wv = KeyedVectors(vocab.words, weights.vectors_in, vocab.counts)
         self.vectors_out_ = weights.vectors_out
         tables = build_tables(vocab.counts, vocab.keep_probability(self.sample), self.ns_exponent,
                               self.loss == "hierarchical")
