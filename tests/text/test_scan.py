@@ -61,3 +61,23 @@ def test_chunks_end_at_line_ends_when_they_can(tmp_path):
     assert chunks == [(0, [1, 2, -1]), (3, [3, -1]), (5, [4, 5, 6, -1])]
     assert [(p, c.tolist()) for p, c in iter_chunks(path, 4, start=3)] == chunks[1:]  # resumable
     assert scan.SEPARATOR == -1
+
+
+@pytest.mark.parametrize("workers", [2, 3, 8])
+def test_threads_give_the_serial_vocabulary_and_ids(tmp_path, monkeypatch, workers):
+    """Many small blocks over several files, a line longer than a block, words that first
+    appear late, ties in counts: the same vocabulary, counts and id file as one thread."""
+    monkeypatch.setattr(corpus, "_BLOCK", 97)
+    monkeypatch.setattr(corpus, "_LONGEST_PIECE", 300)
+    rng = np.random.default_rng(workers)
+    for k in range(3):
+        lines = [" ".join(f"w{int(x)}" for x in rng.zipf(1.3, rng.integers(0, 12)) if x < 400) for _ in range(200)]
+        lines.insert(50, " ".join(f"long{i % 7}" for i in range(120)))
+        (tmp_path / f"part{k}.txt").write_text("\n".join(lines) + f"\nlate{k} late{k}\n")
+    files = sorted(tmp_path.glob("part*.txt"))
+    serial = scan_corpus(files, tmp_path, 1, None, name="serial.ids", workers=1)
+    threaded = scan_corpus(files, tmp_path, 1, None, name=f"threads{workers}.ids", workers=workers)
+    assert threaded.vocab.words == serial.vocab.words
+    assert threaded.vocab.counts.tolist() == serial.vocab.counts.tolist()
+    assert ids_of(threaded) == ids_of(serial) and threaded.crc32 == serial.crc32
+    assert threaded.n_tokens == serial.n_tokens and len(serial.vocab) > 100

@@ -16,7 +16,9 @@ import logging
 import tempfile
 import time
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -57,7 +59,7 @@ class ScannedCorpus:
 
 
 def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | None,
-                name: str | None = "corpus.ids", base: Vocabulary | None = None) -> ScannedCorpus:
+                name: str | None = "corpus.ids", base: Vocabulary | None = None, workers: int = 1) -> ScannedCorpus:
     """Count ``corpus`` and store it as ids in ``workdir / name`` (see the module docstring).
 
     With ``name=None`` the ids go to an open temporary file without a name in
@@ -66,6 +68,7 @@ def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | Non
     training) every base word stays, its count grows by its new occurrences, and
     new words join when they occur ``min_count`` times in ``corpus``;
     ``n_words`` counts the new corpus only and ``moved`` maps base ids to new ids.
+    ``workers`` threads tokenize files (the result is the same for any number).
     """
     start = time.perf_counter()
     files = corpus_files(corpus)
@@ -73,7 +76,7 @@ def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | Non
     try:
         with tempfile.TemporaryFile(dir=workdir) as raw:  # no name: nothing to plant, nothing left behind
             if files is not None:
-                words, counts = _encode_files(files, raw)
+                words, counts = _encode_files(files, raw, workers)
             else:
                 words, counts = _encode_token_lists(corpus, raw)
             n_tokens = int(counts.sum())
@@ -95,14 +98,48 @@ def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | Non
     return ScannedCorpus(vocab, ids, n_words, n_tokens, seconds, n_ids, crc32, moved)
 
 
-def _encode_files(files: list[Path], raw: BinaryIO) -> tuple[Callable, np.ndarray]:
+def _encode_files(files: list[Path], raw: BinaryIO, workers: int = 1) -> tuple[Callable, np.ndarray]:
     """Write provisional ids of every file's words to ``raw``. Returns a function
-    from provisional ids to words, and the counts."""
+    from provisional ids to words, and the counts.
+
+    With several ``workers``, threads tokenize blocks with tables of their own
+    while this thread merges each block's table into the global one, in block
+    order: the ids, the counts and the file are those of the serial pass.
+    """
     table = WordTable()
-    for path in files:
-        for block in read_blocks(path):
+    blocks = (block for path in files for block in read_blocks(path))
+    if workers <= 1:
+        for block in blocks:
             table.encode(block).tofile(raw)
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            for local, ids in _in_order(pool, _encode_alone, blocks, 2 * workers):
+                _merge(table, local, ids).tofile(raw)
     return table.words, table.counts[: table.n_words]
+
+
+def _encode_alone(block: bytes) -> tuple[WordTable, np.ndarray]:
+    local = WordTable()
+    return local, local.encode(block)
+
+
+def _merge(table: WordTable, local: WordTable, ids: np.ndarray) -> np.ndarray:
+    """``ids`` of ``local``'s words as ids of ``table``, which learns the new words (in
+    ``local``'s order of first appearance) and adds ``local``'s counts."""
+    mapping = table.encode(local.vocabulary_bytes())[:-1]  # one id per local word, then the line end
+    table.counts[mapping] += local.counts[:local.n_words] - 1  # encode counted each word once
+    return np.where(ids >= 0, mapping[np.maximum(ids, 0)], ids).astype(np.int32)
+
+
+def _in_order(pool: ThreadPoolExecutor, work: Callable, items: Iterable, ahead: int) -> Iterator:
+    """``work(item)`` for each item, run on ``pool`` with at most ``ahead`` in flight, yielded in order."""
+    pending: deque = deque()
+    for item in items:
+        pending.append(pool.submit(work, item))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def _encode_token_lists(corpus: Iterable[Sequence[str]], raw: BinaryIO) -> tuple[Callable, np.ndarray]:

@@ -172,6 +172,13 @@ class WordTable:
         if not (full_ids or full_slots):
             self.arena = np.concatenate([self.arena, np.zeros_like(self.arena)])
 
+    def vocabulary_bytes(self) -> bytes:
+        """The words in id order, each followed by a space, then a newline: encoding these
+        bytes with another table gives, in order, that table's ids of these words."""
+        used = self.arena[:self.arena_used]
+        ends = self.offsets[1:self.n_words + 1]
+        return np.insert(used, ends, np.uint8(32)).tobytes() + b"\n"
+
     def words(self, ids=None) -> list[str]:
         """The words with the given ids (default: all, in id order); the bytes were
         checked to be UTF-8 before encoding."""

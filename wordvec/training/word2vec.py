@@ -114,7 +114,8 @@ class Word2Vec:
         start = time.perf_counter()
         if self.checkpoint_dir is None:
             workdir = Path(tmp_dir if tmp_dir is not None else tempfile.gettempdir())
-            scanned = scan_corpus(corpus, workdir, self.min_count, self.max_vocab_size, name=None)
+            scanned = scan_corpus(corpus, workdir, self.min_count, self.max_vocab_size, name=None,
+                                  workers=self._schedule().workers)
             with scanned.ids:  # a file without a name: gone when closed, or when the process dies
                 self._train(scanned, None)
         else:
@@ -153,7 +154,8 @@ class Word2Vec:
                                  f"checkpoints; set checkpoint_dir=None to continue training")
         start = time.perf_counter()
         workdir = Path(tmp_dir if tmp_dir is not None else tempfile.gettempdir())
-        scanned = scan_corpus(corpus, workdir, self.min_count, self.max_vocab_size, name=None, base=self.vocab_)
+        scanned = scan_corpus(corpus, workdir, self.min_count, self.max_vocab_size, name=None, base=self.vocab_,
+                              workers=self._schedule().workers)
         logger.info("continued training: %d new words, %d in all", len(scanned.vocab) - len(self.vocab_),
                     len(scanned.vocab))
         with scanned.ids:
@@ -191,7 +193,8 @@ class Word2Vec:
         if resume and has_checkpoints(checkpoints):
             self._resume_training(checkpoints, corpus_files(corpus) if corpus is not None else None)
         else:
-            self._train(scan_corpus(corpus, checkpoints, self.min_count, self.max_vocab_size, CORPUS_FILE),
+            self._train(scan_corpus(corpus, checkpoints, self.min_count, self.max_vocab_size, CORPUS_FILE,
+                                    workers=self._schedule().workers),
                         corpus_fingerprint(corpus_files(corpus)))
 
     @classmethod
