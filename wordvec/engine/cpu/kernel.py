@@ -1,7 +1,7 @@
 """The CPU training kernel: one chunk of the corpus, skip-gram or CBOW, either output layer.
 
 The architecture only gathers the inputs and the target of each prediction;
-``output.predict`` does the rest. Every architecture predicts the center word
+``output.predict_negative`` or ``output.predict_hierarchical`` does the rest. Every architecture predicts the center word
 of a window; they differ in what predicts it (the ``hidden`` rows):
 
 * skip-gram, per window: each context word's input vector, in one gradient step,
@@ -13,6 +13,10 @@ of a window; they differ in what predicts it (the ``hidden`` rows):
 A word's input vector is the mean of its bag of input rows (``Weights``); the
 gradient reaching it goes to every row of the bag. A chunk holds word ids with
 -1 at each line end; windows never cross a line end.
+
+There is one compiled kernel per architecture and output layer (:data:`KERNELS`),
+each the shared loop :func:`_train` with its step and its output layer fixed, so
+that a run compiles only the code it runs.
 """
 
 from __future__ import annotations
@@ -20,15 +24,17 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from wordvec.engine.contract import ARCH_CBOW
-from wordvec.engine.cpu.output import predict
+from wordvec.engine.contract import ARCH_CBOW, ARCH_SKIPGRAM, LOSS_HIERARCHICAL, LOSS_NEGATIVE
+from wordvec.engine.cpu.output import predict_hierarchical, predict_negative
 from wordvec.engine.cpu.rng import randint, uniform
 from wordvec.engine.cpu.vecops import add_bag_mean, gather_bag, scatter_bag, zero_row
 
 
-@njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
-def train_chunk(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
-    """Train on one chunk; returns ``(loss_sum, n_predictions, n_words)`` (see ``engine.contract``).
+@njit(cache=True, nogil=True, fastmath=True, error_model="numpy", inline="always")
+def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, step, predict, per_context):
+    """Train on one chunk with ``step`` (:func:`_skipgram_step` or :func:`_cbow_step`) and the output
+    layer ``predict``; returns ``(loss_sum, n_predictions, n_words)`` (see ``engine.contract``).
+    ``per_context``: a prediction per context word (skip-gram) or per window (CBOW).
 
     The learning rate of the word at raw position p of the chunk is
     alpha_start + p (alpha_end - alpha_start) / n_words: each kept word gets the
@@ -56,14 +62,9 @@ def train_chunk(chunk, weights, tables, settings, alpha_start, alpha_end, state,
             m = _gather_context(sentence, length, pos, reach, context)
             if m == 0:
                 continue
-            if settings.arch == ARCH_CBOW:
-                loss += _cbow_step(weights, tables, settings, sentence[pos], context, m, alpha, state, stream,
-                                  hidden, grad, rows, signs, coeffs)
-                n_predictions += 1
-            else:
-                loss += _skipgram_step(weights, tables, settings, sentence[pos], context, m, alpha, state, stream,
-                                      hidden, grad, rows, signs, coeffs)
-                n_predictions += m
+            loss += step(predict, weights, tables, settings, sentence[pos], context, m, alpha, state, stream,
+                         hidden, grad, rows, signs, coeffs)
+            n_predictions += m if per_context else 1
         words_done += raw
     return loss, n_predictions, words_done
 
@@ -95,8 +96,8 @@ def _gather_context(sentence, length, pos, reach, context):
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
-def _cbow_step(weights, tables, settings, center, context, m, alpha, state, stream, hidden, grad, rows, signs,
-              coeffs):
+def _cbow_step(predict, weights, tables, settings, center, context, m, alpha, state, stream, hidden, grad, rows,
+               signs, coeffs):
     """The mean of the context's input vectors predicts the center; each context word's rows
     get the whole update (word2vec.c) or 1/m of it (``cbow_mean_gradient``)."""
     zero_row(hidden, 0)
@@ -111,8 +112,8 @@ def _cbow_step(weights, tables, settings, center, context, m, alpha, state, stre
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
-def _skipgram_step(weights, tables, settings, center, context, m, alpha, state, stream, hidden, grad, rows, signs,
-                  coeffs):
+def _skipgram_step(predict, weights, tables, settings, center, context, m, alpha, state, stream, hidden, grad,
+                   rows, signs, coeffs):
     """Each context word's input vector predicts the center: all m in one step (per window)
     or one step per pair."""
     batch = m if settings.per_window else 1
@@ -125,3 +126,41 @@ def _skipgram_step(weights, tables, settings, center, context, m, alpha, state, 
         for j in range(batch):
             scatter_bag(1.0, grad, j, weights, context[start + j])
     return loss
+
+
+_FLAGS = {"cache": True, "nogil": True, "fastmath": True, "error_model": "numpy"}
+
+
+@njit(**_FLAGS)
+def _skipgram_negative(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
+    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _skipgram_step,
+                  predict_negative, True)
+
+
+@njit(**_FLAGS)
+def _skipgram_hierarchical(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
+    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _skipgram_step,
+                  predict_hierarchical, True)
+
+
+@njit(**_FLAGS)
+def _cbow_negative(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
+    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _cbow_step,
+                  predict_negative, False)
+
+
+@njit(**_FLAGS)
+def _cbow_hierarchical(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
+    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _cbow_step,
+                  predict_hierarchical, False)
+
+
+KERNELS = {(ARCH_SKIPGRAM, LOSS_NEGATIVE): _skipgram_negative, (ARCH_SKIPGRAM, LOSS_HIERARCHICAL): _skipgram_hierarchical,
+           (ARCH_CBOW, LOSS_NEGATIVE): _cbow_negative, (ARCH_CBOW, LOSS_HIERARCHICAL): _cbow_hierarchical}
+
+
+def train_chunk(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
+    """Train on one chunk with the kernel of ``settings.arch`` and ``settings.loss``; returns
+    ``(loss_sum, n_predictions, n_words)`` (see ``engine.contract``)."""
+    return KERNELS[settings.arch, settings.loss](chunk, weights, tables, settings, alpha_start, alpha_end, state,
+                                                stream)

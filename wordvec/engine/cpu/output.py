@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from numba import njit
 
-from wordvec.engine.contract import LOSS_HIERARCHICAL
 from wordvec.engine.cpu.mathfn import sigmoid_and_log
 from wordvec.engine.cpu.sampling import draw_negatives
 from wordvec.engine.cpu.vecops import axpy_rows, dot_rows, zero_row
@@ -76,10 +75,14 @@ def binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs):
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
-def predict(settings, tables, hidden, grad, n, target, out, alpha, state, stream, rows, signs, coeffs):
-    """The output layer of ``settings.loss``: ``n`` rows of ``hidden`` predict ``target``."""
-    if settings.loss == LOSS_HIERARCHICAL:
-        k = _path_targets(target, tables, rows, signs)
-    else:
-        k = _negative_targets(target, tables, settings.negative, state, stream, rows, signs)
+def predict_negative(settings, tables, hidden, grad, n, target, out, alpha, state, stream, rows, signs, coeffs):
+    """Negative sampling: ``n`` rows of ``hidden`` predict ``target`` against ``settings.negative`` noise words."""
+    k = _negative_targets(target, tables, settings.negative, state, stream, rows, signs)
+    return binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs)
+
+
+@njit(cache=True, nogil=True, fastmath=True, inline="always")
+def predict_hierarchical(settings, tables, hidden, grad, n, target, out, alpha, state, stream, rows, signs, coeffs):
+    """Hierarchical softmax: ``n`` rows of ``hidden`` predict each turn of ``target``'s Huffman path."""
+    k = _path_targets(target, tables, rows, signs)
     return binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs)
