@@ -128,6 +128,8 @@ def _skipgram_step(predict, weights, tables, settings, center, context, m, alpha
     return loss
 
 
+# Four thin kernels written out: numba's cache cannot hold closures made by a factory apart
+# (they share one index and recompile on every run), so each specialisation is a module-level function.
 _FLAGS = {"cache": True, "nogil": True, "fastmath": True, "error_model": "numpy"}
 
 
