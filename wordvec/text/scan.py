@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import array
 import contextlib
+import ctypes
 import logging
 import tempfile
 import time
@@ -113,14 +114,26 @@ def _encode_files(files: list[Path], raw: BinaryIO, workers: int = 1) -> tuple[C
             table.encode(block).tofile(raw)
     else:
         with ThreadPoolExecutor(workers) as pool:
-            for local, ids in _in_order(pool, _encode_alone, blocks, 2 * workers):
+            for local, ids in _in_order(pool, _encode_alone, blocks, workers + 1):
                 _merge(table, local, ids).tofile(raw)
+        _return_freed_memory()
     return table.words, table.counts[: table.n_words]
+
+
+def _return_freed_memory() -> None:
+    """Hand the blocks' freed tables back to the system (glibc keeps what threads freed in their
+    own arenas, which would otherwise stay in the training's resident memory)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def _encode_alone(block: bytes) -> tuple[WordTable, np.ndarray]:
     local = WordTable()
-    return local, local.encode(block)
+    ids = local.encode(block)
+    local.release_buffer()  # a table used once: its output buffer (4 bytes a byte of block) is not kept
+    return local, ids
 
 
 def _merge(table: WordTable, local: WordTable, ids: np.ndarray) -> np.ndarray:

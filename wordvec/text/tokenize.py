@@ -172,6 +172,10 @@ class WordTable:
         if not (full_ids or full_slots):
             self.arena = np.concatenate([self.arena, np.zeros_like(self.arena)])
 
+    def release_buffer(self) -> None:
+        """Free the output buffer that :meth:`encode` keeps for its next call."""
+        self._out = np.empty(0, dtype=np.int32)
+
     def vocabulary_bytes(self) -> bytes:
         """The words in id order, each followed by a space, then a newline: encoding these
         bytes with another table gives, in order, that table's ids of these words."""
