@@ -132,25 +132,24 @@ def _fast_text(path: Path, f: BinaryIO, n: int, dim: int, errors: str, first_lin
     spans = np.empty((len(buf) // (2 * dim + 1) + 2, 2), dtype=np.int64)
     while row < n:
         have, at_eof = _fill(f, buf, have)
-        pos, done, lines, status = vector_parse.parse_text(buf, 0, have, at_eof, out, row, spans, vector_parse.POW10)
-        if not _take_words(buf, spans, row, done, words, errors):
-            return None
-        row, lineno = done, lineno + lines
-        while status == vector_parse.SLOW and row < n:  # one line for Python, then the kernel again
-            eol = _line_end(buf, pos, have)
-            entry = _text_line(path, buf[pos:eol].tobytes(), lineno, dim, errors)
-            if entry is not None:
-                words.append(entry[0])
-                out[row] = entry[1]
-                if not np.isfinite(entry[1]).all() or not entry[0]:
-                    return None
-                row += 1
-            pos, lineno = eol + 1, lineno + 1
+        pos = 0
+        while True:  # the kernel over the buffer, and a line for Python wherever it stops at one
             pos, done, lines, status = vector_parse.parse_text(buf, pos, have, at_eof, out, row, spans,
                                                                vector_parse.POW10)
             if not _take_words(buf, spans, row, done, words, errors):
                 return None
             row, lineno = done, lineno + lines
+            if status != vector_parse.SLOW or row == n:
+                break
+            eol = _line_end(buf, pos, have)
+            entry = _text_line(path, buf[pos:eol].tobytes(), lineno, dim, errors)
+            if entry is not None:
+                if not np.isfinite(entry[1]).all() or not entry[0]:
+                    return None
+                words.append(entry[0])
+                out[row] = entry[1]
+                row += 1
+            pos, lineno = eol + 1, lineno + 1
         if at_eof and row < n:
             return None  # fewer lines than promised: the careful reader says so
         if status == vector_parse.NEED_MORE and pos == 0 and have == len(buf):
