@@ -37,18 +37,26 @@ def chunk_of(lines):
     return np.array([w for line in lines for w in line + [-1]], dtype=np.int32)
 
 
+SHAPES = {  # name: (window, negative, dim); the wider one fills the kernels' blocks of four rows and leaves a rest
+    "small": (2, 4, 8),
+    "wide": (4, 7, 13),
+}
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
 @pytest.mark.parametrize("schedule", list(SCHEDULES))
 @pytest.mark.parametrize("loss_kind", [LOSS_NEGATIVE, LOSS_HIERARCHICAL])
 @pytest.mark.parametrize("mode", list(MODES))
-def test_kernel_steps_equal_reference_steps(mode, loss_kind, schedule):
+def test_kernel_steps_equal_reference_steps(mode, loss_kind, schedule, shape):
     arch, per_window, mean_gradient = MODES[mode]
     keep, shrink, alpha_start, alpha_end = SCHEDULES[schedule]
+    window, negative, dim = SHAPES[shape]
     rng = np.random.default_rng(0)
-    n, dim = len(COUNTS), 8
+    n = len(COUNTS)
     V = rng.normal(scale=0.5, size=(n, dim)).astype(np.float32)
     U = rng.normal(scale=0.5, size=(n - 1 if loss_kind == LOSS_HIERARCHICAL else n, dim)).astype(np.float32)
     tables = build_tables(COUNTS, keep, 0.75, hierarchical=loss_kind == LOSS_HIERARCHICAL)
-    settings = Settings(arch, loss_kind, per_window, 2, shrink, 4, mean_gradient)
+    settings = Settings(arch, loss_kind, per_window, window, shrink, negative, mean_gradient)
     reference = ReferenceTrainer(V, U, tables, settings, new_state(5))
     expected = reference.train_chunk(chunk_of(LINES), alpha_start, alpha_end)
 

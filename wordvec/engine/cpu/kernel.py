@@ -25,13 +25,14 @@ import numpy as np
 from numba import njit
 
 from wordvec.engine.contract import ARCH_CBOW, ARCH_SKIPGRAM, LOSS_HIERARCHICAL, LOSS_NEGATIVE
-from wordvec.engine.cpu.output import predict_hierarchical, predict_negative
+from wordvec.engine.cpu.output import ahead_hierarchical, ahead_negative, predict_hierarchical, predict_negative
+from wordvec.engine.cpu.prefetch import prefetch_row
 from wordvec.engine.cpu.rng import randint, uniform
 from wordvec.engine.cpu.vecops import add_bag_mean, gather_bag, scatter_bag, zero_row
 
 
 @njit(cache=True, nogil=True, fastmath=True, error_model="numpy", inline="always")
-def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, step, predict, per_context):
+def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, step, predict, ahead, per_context):
     """Train on one chunk with ``step`` (:func:`_skipgram_step` or :func:`_cbow_step`) and the output
     layer ``predict``; returns ``(loss_sum, n_predictions, n_words)`` (see ``engine.contract``).
     ``per_context``: a prediction per context word (skip-gram) or per window (CBOW).
@@ -57,6 +58,9 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
         i, length, raw = _subsample_line(chunk, i, tables.keep_prob, state, stream, sentence)
         raw_per_kept = raw / max(length, 1)
         for pos in range(length):
+            if pos + 1 < length:  # the next window's new rows, while this one computes
+                ahead(tables, weights.vectors_out, sentence[pos + 1])
+                prefetch_row(weights.vectors_in, sentence[min(pos + 1 + window, length - 1)])
             alpha = alpha_start + slope * (words_done + pos * raw_per_kept)
             reach = window - randint(state, stream, window) if settings.shrink_windows else window
             m = _gather_context(sentence, length, pos, reach, context)
@@ -136,25 +140,25 @@ _FLAGS = {"cache": True, "nogil": True, "fastmath": True, "error_model": "numpy"
 @njit(**_FLAGS)
 def _skipgram_negative(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
     return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _skipgram_step,
-                  predict_negative, True)
+                  predict_negative, ahead_negative, True)
 
 
 @njit(**_FLAGS)
 def _skipgram_hierarchical(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
     return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _skipgram_step,
-                  predict_hierarchical, True)
+                  predict_hierarchical, ahead_hierarchical, True)
 
 
 @njit(**_FLAGS)
 def _cbow_negative(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
     return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _cbow_step,
-                  predict_negative, False)
+                  predict_negative, ahead_negative, False)
 
 
 @njit(**_FLAGS)
 def _cbow_hierarchical(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
     return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _cbow_step,
-                  predict_hierarchical, False)
+                  predict_hierarchical, ahead_hierarchical, False)
 
 
 KERNELS = {(ARCH_SKIPGRAM, LOSS_NEGATIVE): _skipgram_negative, (ARCH_SKIPGRAM, LOSS_HIERARCHICAL): _skipgram_hierarchical,

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 from numba import njit
 
+from wordvec.engine.cpu.prefetch import prefetch_row
 from wordvec.engine.cpu.mathfn import sigmoid_and_log
 from wordvec.engine.cpu.sampling import draw_negatives
-from wordvec.engine.cpu.vecops import axpy_rows, dot_rows, zero_row
+from wordvec.engine.cpu.vecops import axpy_rows, axpy_rows4, dot_rows, dot_rows4, zero_row
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -54,10 +55,18 @@ def binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs):
     Written as small matrix products over the rows R = (u_r): S = diag(s) R H^T,
     G = alpha s (1 - sigma(S)), ``grad[i]`` = -alpha dJ/dh_i = sum_r G_ir u_r, and
     u_r += sum_i G_ir h_i. ``coeffs`` (float32) is scratch of shape (>= n, >= k).
+    Each product takes four rows at a time where it can, so that the row it
+    accumulates into (or reads against) is loaded once per four.
     """
     for i in range(n):
-        for r in range(k):
-            coeffs[i, r] = signs[r] * dot_rows(out, rows[r], hidden, i)
+        r = 0
+        while r + 4 <= k:
+            s0, s1, s2, s3 = dot_rows4(hidden, i, out, rows[r], rows[r + 1], rows[r + 2], rows[r + 3])
+            coeffs[i, r], coeffs[i, r + 1] = signs[r] * s0, signs[r + 1] * s1
+            coeffs[i, r + 2], coeffs[i, r + 3] = signs[r + 2] * s2, signs[r + 3] * s3
+            r += 4
+        for q in range(r, k):
+            coeffs[i, q] = signs[q] * dot_rows(out, rows[q], hidden, i)
     loss = 0.0
     for i in range(n):  # -dJ/ds = 1 - sigma(s); the sign comes back in G
         for r in range(k):
@@ -66,11 +75,21 @@ def binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs):
             coeffs[i, r] = alpha * (1.0 - p) * signs[r]
     for i in range(n):
         zero_row(grad, i)
-        for r in range(k):
-            axpy_rows(coeffs[i, r], out, rows[r], grad, i)
-    for i in range(n):
-        for r in range(k):
-            axpy_rows(coeffs[i, r], hidden, i, out, rows[r])
+        r = 0
+        while r + 4 <= k:
+            axpy_rows4(coeffs[i, r], coeffs[i, r + 1], coeffs[i, r + 2], coeffs[i, r + 3],
+                       out, rows[r], rows[r + 1], rows[r + 2], rows[r + 3], grad, i)
+            r += 4
+        for q in range(r, k):
+            axpy_rows(coeffs[i, q], out, rows[q], grad, i)
+    for r in range(k):
+        i = 0
+        while i + 4 <= n:
+            axpy_rows4(coeffs[i, r], coeffs[i + 1, r], coeffs[i + 2, r], coeffs[i + 3, r],
+                       hidden, i, i + 1, i + 2, i + 3, out, rows[r])
+            i += 4
+        for j in range(i, n):
+            axpy_rows(coeffs[j, r], hidden, j, out, rows[r])
     return loss
 
 
@@ -78,6 +97,8 @@ def binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs):
 def predict_negative(settings, tables, hidden, grad, n, target, out, alpha, state, stream, rows, signs, coeffs):
     """Negative sampling: ``n`` rows of ``hidden`` predict ``target`` against ``settings.negative`` noise words."""
     k = _negative_targets(target, tables, settings.negative, state, stream, rows, signs)
+    for r in range(1, k):
+        prefetch_row(out, rows[r])
     return binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs)
 
 
@@ -86,3 +107,19 @@ def predict_hierarchical(settings, tables, hidden, grad, n, target, out, alpha, 
     """Hierarchical softmax: ``n`` rows of ``hidden`` predict each turn of ``target``'s Huffman path."""
     k = _path_targets(target, tables, rows, signs)
     return binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def ahead_negative(tables, out, target):
+    """Prefetch the output row a later prediction of ``target`` reads."""
+    prefetch_row(out, target)
+
+
+_CACHED_DEPTH = 8  # the 2**8 nodes nearest the root are on nearly every path: cached already
+
+
+@njit(cache=True, nogil=True, inline="always")
+def ahead_hierarchical(tables, out, target):
+    """Prefetch the output rows of ``target``'s Huffman path below the depth that stays cached."""
+    for d in range(_CACHED_DEPTH, tables.lengths[target]):
+        prefetch_row(out, tables.points[target, d])

@@ -30,6 +30,28 @@ def axpy_rows(alpha, x, i, y, j):
 
 
 @njit(cache=True, inline="always", fastmath=True)
+def dot_rows4(a, i, b, j0, j1, j2, j3):
+    """(a[i] . b[j0], a[i] . b[j1], a[i] . b[j2], a[i] . b[j3]): a[i] read once for four products."""
+    s0 = s1 = s2 = s3 = a.dtype.type(0.0)
+    for d in range(a.shape[1]):
+        x = a[i, d]
+        s0 += x * b[j0, d]
+        s1 += x * b[j1, d]
+        s2 += x * b[j2, d]
+        s3 += x * b[j3, d]
+    return s0, s1, s2, s3
+
+
+@njit(cache=True, inline="always", fastmath=True)
+def axpy_rows4(a0, a1, a2, a3, x, i0, i1, i2, i3, y, j):
+    """y[j] += a0 x[i0] + a1 x[i1] + a2 x[i2] + a3 x[i3]: y[j] read and written once for four updates."""
+    t = y.dtype.type
+    c0, c1, c2, c3 = t(a0), t(a1), t(a2), t(a3)
+    for d in range(x.shape[1]):
+        y[j, d] += c0 * x[i0, d] + c1 * x[i1, d] + c2 * x[i2, d] + c3 * x[i3, d]
+
+
+@njit(cache=True, inline="always", fastmath=True)
 def copy_row(x, i, y, j):
     """y[j] = x[i]"""
     for d in range(x.shape[1]):

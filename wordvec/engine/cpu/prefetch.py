@@ -1,0 +1,43 @@
+"""Software prefetch of matrix rows for kernels: ask for a row's cache lines before they are needed.
+
+The rows a training step touches are scattered over matrices far larger than the
+caches (the noise words and the Huffman nodes of rare words); a dot product that
+meets an uncached row waits for memory one line at a time. Issuing the loads of
+every line of a row early (LLVM's ``llvm.prefetch``, a hint that never faults)
+lets those waits overlap with each other and with the work before them.
+"""
+
+from __future__ import annotations
+
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
+
+_LINE_FLOATS = 16  # a 64-byte cache line of float32
+
+
+@intrinsic
+def _prefetch(typingctx, matrix, row, column):
+    """Hint that ``matrix[row, column]`` will be read and written soon (no effect on the result)."""
+    if not (isinstance(matrix, types.Array) and matrix.ndim == 2):
+        return None
+
+    def codegen(context, builder, signature, args):
+        array = context.make_array(matrix)(context, builder, args[0])
+        pointer = cgutils.get_item_pointer(context, builder, matrix, array, [args[1], args[2]])
+        byte_pointer = builder.bitcast(pointer, ir.IntType(8).as_pointer())
+        i32 = ir.IntType(32)
+        fn = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [byte_pointer.type, i32, i32, i32]), "llvm.prefetch.p0")
+        builder.call(fn, [byte_pointer, i32(1), i32(3), i32(1)])  # for writing, keep in all caches, data
+        return context.get_dummy_value()
+
+    return types.void(matrix, types.intp, types.intp), codegen
+
+
+@njit(cache=True, inline="always")
+def prefetch_row(matrix, row):
+    """Prefetch every cache line of ``matrix[row]``."""
+    for column in range(0, matrix.shape[1], _LINE_FLOATS):
+        _prefetch(matrix, row, column)
