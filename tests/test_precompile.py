@@ -1,0 +1,51 @@
+"""wordvec.precompile leaves in numba's cache every kernel a run calls, with the types a run calls it with."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+A_RUN = """
+import json, sys
+import numpy as np
+from wordvec import Phrases, Word2Vec, load
+from wordvec.engine import tables
+from wordvec.engine.cpu import kernel
+from wordvec.io import vector_parse
+from wordvec.io.formats import write_word2vec
+from wordvec.text import phrases_kernel, tokenize
+
+corpus = sys.argv[1]
+rng = np.random.default_rng(1)
+with open(corpus, "w") as f:
+    for _ in range(300):
+        f.write(" ".join(f"t{i}" for i in rng.integers(0, 80, size=9)) + "\\n")
+for arch in ("skipgram", "cbow"):
+    for loss in ("negative", "hierarchical"):
+        model = Word2Vec(vector_size=16, window=3, min_count=2, epochs=2, workers=2, arch=arch, loss=loss,
+                         progress=False).fit(corpus)
+list(Phrases(min_count=2, threshold=0.0).fit(corpus)[corpus])
+for binary in (False, True):
+    write_word2vec(corpus + ".w2v", model.wv.words, model.wv.vectors, binary=binary)
+    load(corpus + ".w2v")
+dispatchers = {**{f.__name__: f for f in kernel.KERNELS.values()},
+               "build_alias": tables.build_alias, "build_huffman": tables.build_huffman,
+               "encode_bytes": tokenize.encode_bytes, "parse_text": vector_parse.parse_text,
+               "parse_binary": vector_parse.parse_binary, "count_runs": phrases_kernel.count_runs,
+               "apply_runs": phrases_kernel.apply_runs}
+print(json.dumps({name: [sum(d.stats.cache_hits.values()), sum(d.stats.cache_misses.values())]
+                  for name, d in dispatchers.items()}))
+"""
+
+
+def test_a_run_after_precompiling_compiles_nothing(tmp_path):
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(ROOT))
+    subprocess.run([sys.executable, "-m", "wordvec.precompile"], env=env, check=True, capture_output=True)
+    done = subprocess.run([sys.executable, "-c", A_RUN, str(tmp_path / "corpus.txt")], env=env, check=True,
+                          capture_output=True, text=True)
+    stats = json.loads(done.stdout.strip().splitlines()[-1])
+    assert {name: misses for name, (hits, misses) in stats.items() if misses} == {}
+    assert [name for name, (hits, _) in stats.items() if hits == 0] == []

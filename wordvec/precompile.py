@@ -1,0 +1,70 @@
+"""Compile every numba kernel once and leave it in numba's cache, so that no run waits for it.
+
+numba compiles a kernel the first time it is called and, with ``cache=True``,
+writes the machine code next to the module (``__pycache__``), keyed by a hash
+of the source, numba's version and the CPU. A fresh install would otherwise
+spend its first run compiling. Building the package (``pip install .``) runs
+this module on the built files (see ``setup.py``), so the wheel carries the
+cache; run it by hand after installing a wheel built elsewhere:
+
+    python -m wordvec.precompile
+
+It trains a tiny corpus with each architecture and output layer, learns and
+applies phrases, and writes and reads vectors in each word2vec format: the
+calls of a real run, with the argument types of a real run.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+_KINDS = [("skipgram", "negative"), ("skipgram", "hierarchical"), ("cbow", "negative"), ("cbow", "hierarchical")]
+
+
+def _corpus(path: Path) -> Path:
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(50)]
+    lines = (" ".join(rng.choice(words, size=12)) for _ in range(200))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def precompile(workdir: Path) -> list[str]:
+    """Call every kernel once (with the types a run uses); returns what was done, one line each."""
+    from wordvec import Phrases, Word2Vec, load
+    from wordvec.io.formats import read_word2vec, write_word2vec
+
+    corpus, done = _corpus(workdir / "corpus.txt"), []
+    for arch, loss in _KINDS:
+        start = time.perf_counter()
+        model = Word2Vec(vector_size=8, min_count=1, epochs=1, workers=1, arch=arch, loss=loss,
+                         progress=False).fit(corpus)
+        done.append(f"train {arch} {loss}: {time.perf_counter() - start:.1f} s")
+    start = time.perf_counter()
+    phrases = Phrases(min_count=1, threshold=0.0).fit(corpus)
+    list(phrases[corpus])
+    done.append(f"phrases: {time.perf_counter() - start:.1f} s")
+    start = time.perf_counter()
+    for binary in (False, True):
+        path = workdir / f"vectors{int(binary)}.w2v"
+        write_word2vec(path, model.wv.words, model.wv.vectors, binary=binary)
+        read_word2vec(path, binary=binary)
+        load(path)
+    done.append(f"vector files: {time.perf_counter() - start:.1f} s")
+    return done
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        for line in precompile(Path(tmp)):
+            print(f"wordvec.precompile: {line}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
