@@ -93,9 +93,11 @@ def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | Non
             n_ids, crc32 = _rewrite(raw, ids, remap)
     except OSError as exc:
         raise StorageError(f"cannot store the corpus as word ids in {workdir}: {describe(exc)}") from None
-    seconds = time.perf_counter() - start
+    seconds, n_distinct = time.perf_counter() - start, len(counts)
+    del words, counts  # the table of every distinct word, freed before training allocates its weights
+    _return_freed_memory()
     logger.info("vocabulary: %d words kept of %d distinct, %d of %d tokens (%.0f tokens/s)",
-                len(vocab), len(counts), n_words, n_tokens, n_tokens / max(seconds, 1e-9))
+                len(vocab), n_distinct, n_words, n_tokens, n_tokens / max(seconds, 1e-9))
     return ScannedCorpus(vocab, ids, n_words, n_tokens, seconds, n_ids, crc32, moved)
 
 
@@ -116,13 +118,13 @@ def _encode_files(files: list[Path], raw: BinaryIO, workers: int = 1) -> tuple[C
         with ThreadPoolExecutor(workers) as pool:
             for local, ids in _in_order(pool, _encode_alone, blocks, workers + 1):
                 _merge(table, local, ids).tofile(raw)
-        _return_freed_memory()
     return table.words, table.counts[: table.n_words]
 
 
 def _return_freed_memory() -> None:
-    """Hand the blocks' freed tables back to the system (glibc keeps what threads freed in their
-    own arenas, which would otherwise stay in the training's resident memory)."""
+    """Hand the scan's freed tables back to the system (glibc keeps freed memory, in the main arena
+    and in the arenas of the threads that tokenized, which would otherwise stay in the training's
+    resident memory)."""
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: nothing to do

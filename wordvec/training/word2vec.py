@@ -278,7 +278,7 @@ class Word2Vec:
             with stop_on_signals() as stop:
                 seconds = run_epochs(scanned, lambda on_result: open_executor(backend, schedule.workers, on_result),
                                      schedule, progress, self.progress, on_epoch_end, checkpointer, stop)
-            if not (np.isfinite(weights.vectors_in).all() and np.isfinite(weights.vectors_out).all()):
+            if not (_all_finite(weights.vectors_in) and _all_finite(weights.vectors_out)):
                 raise TrainingDiverged("training diverged: the vectors hold NaN or infinite values")
         except TrainingDiverged as exc:
             raise TrainingDiverged(f"{exc}; the learning rate alpha={schedule.alpha} is likely too high "
@@ -346,6 +346,11 @@ class Word2Vec:
             outputs = self.negative + 1.0
         per_window = outputs + 2 * self.window if self.arch == "cbow" else 2 * self.window * outputs
         return per_window * self.vector_size
+
+
+def _all_finite(matrix: np.ndarray, rows: int = 4096) -> bool:
+    """Whether every value is finite, checked a block of rows at a time (no mask as large as the matrix)."""
+    return all(np.isfinite(matrix[i:i + rows]).all() for i in range(0, len(matrix), rows))
 
 
 Word2Vec.__doc__ = Word2Vec.__doc__.replace("{params}", table.numpydoc().replace("\n", "\n    "))
