@@ -33,7 +33,8 @@ for binary in (False, True):
     load(corpus + ".w2v")
 dispatchers = {**{f.__name__: f for f in kernel.KERNELS.values()},
                "build_alias": tables.build_alias, "build_huffman": tables.build_huffman,
-               "encode_bytes": tokenize.encode_bytes, "parse_text": vector_parse.parse_text,
+               "encode_bytes": tokenize.encode_bytes, "merge_words": tokenize.merge_words,
+               "parse_text": vector_parse.parse_text,
                "parse_binary": vector_parse.parse_binary, "count_runs": phrases_kernel.count_runs,
                "apply_runs": phrases_kernel.apply_runs}
 print(json.dumps({name: [sum(d.stats.cache_hits.values()), sum(d.stats.cache_misses.values())]

@@ -42,7 +42,7 @@ def precompile(workdir: Path) -> list[str]:
     corpus, done = _corpus(workdir / "corpus.txt"), []
     for arch, loss in _KINDS:
         start = time.perf_counter()
-        model = Word2Vec(vector_size=8, min_count=1, epochs=1, workers=1, arch=arch, loss=loss,
+        model = Word2Vec(vector_size=8, min_count=1, epochs=1, workers=2, arch=arch, loss=loss,
                          progress=False).fit(corpus)
         done.append(f"train {arch} {loss}: {time.perf_counter() - start:.1f} s")
     start = time.perf_counter()

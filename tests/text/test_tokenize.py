@@ -40,3 +40,21 @@ def test_many_words_match_a_python_dictionary():
     assert ids[ids >= 0].tolist() == flat
     assert table.words() == list(expected)
     assert (ids == -1).sum() == len(lines)
+
+
+def test_merging_tables_equals_encoding_their_texts_in_one_table():
+    """Merging maps every id of the other table to the word's id here, adds its counts and
+    learns its new words in its order, also when every merged word makes the table grow."""
+    rng = np.random.default_rng(1)
+    first = " ".join(f"w{int(x)}" for x in rng.zipf(1.2, size=3000) % 700) + "\n"
+    second = " ".join(f"w{int(x)}" for x in rng.zipf(1.2, size=3000) % 900) + " " + "long" * 300 + "\n"
+    whole = WordTable()
+    expected = whole.encode((first + second).encode())
+    for merged in (WordTable(), tiny_table()):
+        merged.encode(first.encode())
+        other = WordTable()
+        other_ids = other.encode(second.encode())
+        mapping = merged.merge(other)
+        assert merged.words() == whole.words()
+        assert merged.counts[:merged.n_words].tolist() == whole.counts[:whole.n_words].tolist()
+        assert mapping[other_ids[other_ids >= 0]].tolist() == expected[len(first.split()) + 1:][:-1].tolist()

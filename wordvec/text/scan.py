@@ -141,8 +141,7 @@ def _encode_alone(block: bytes) -> tuple[WordTable, np.ndarray]:
 def _merge(table: WordTable, local: WordTable, ids: np.ndarray) -> np.ndarray:
     """``ids`` of ``local``'s words as ids of ``table``, which learns the new words (in
     ``local``'s order of first appearance) and adds ``local``'s counts."""
-    mapping = table.encode(local.vocabulary_bytes())[:-1]  # one id per local word, then the line end
-    table.counts[mapping] += local.counts[:local.n_words] - 1  # encode counted each word once
+    mapping = table.merge(local)
     return np.where(ids >= 0, mapping[np.maximum(ids, 0)], ids).astype(np.int32)
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, uint64
 
+from wordvec.engine.cpu.prefetch import prefetch_item
+
 _FNV_OFFSET = uint64(0xCBF29CE484222325)
 _FNV_PRIME = uint64(0x100000001B3)
 NEWLINE = 10
@@ -129,6 +131,35 @@ def encode_bytes(data, start, in_line, out, slots, hashes, arena, offsets, count
     return n, n_out, n_words, arena_used, False
 
 
+_AHEAD = 16  # words whose slot is fetched ahead in merge_words
+
+
+@njit(cache=True, nogil=True)
+def merge_words(start, l_hashes, l_arena, l_offsets, l_counts, n_local, mapping, slots, hashes, arena, offsets,
+                counts, n_words, arena_used):
+    """Add the words of another table (``l_*``, ids from ``start`` on, in their order) to this one:
+    ``mapping[i]`` = the id here of their word i, and its count is added. The other table's
+    hashes are reused, and the slot of the word ``_AHEAD`` places on is prefetched, since the
+    lookups of a large table miss the caches. Stops early, like :func:`encode_bytes`, when a
+    table would overflow; returns ``(position, n_words, arena_used)``.
+    """
+    mask = uint64(slots.shape[0] - 1)
+    for i in range(start, n_local):
+        if i + _AHEAD < n_local:
+            prefetch_item(slots, l_hashes[i + _AHEAD] & mask)
+        h, first = l_hashes[i], l_offsets[i]
+        length = l_offsets[i + 1] - first
+        word, j = _lookup(l_arena, first, length, h, mask, slots, hashes, arena, offsets)
+        if word < 0:
+            if _full(length, slots, hashes, arena, offsets, counts, n_words, arena_used):
+                return i, n_words, arena_used
+            word, n_words, arena_used = _insert(l_arena, first, length, h, j, slots, hashes, arena, offsets,
+                                                n_words, arena_used)
+        counts[word] += l_counts[i]
+        mapping[i] = word
+    return n_local, n_words, arena_used
+
+
 class WordTable:
     """The growing vocabulary of :func:`encode_bytes`, held between calls."""
 
@@ -159,6 +190,19 @@ class WordTable:
             self._grow()
         return out[:n_out].copy()
 
+    def merge(self, other: WordTable) -> np.ndarray:
+        """Add ``other``'s words and counts (new words in ``other``'s id order); returns the id
+        here of each of ``other``'s ids."""
+        mapping = np.empty(other.n_words, dtype=np.int64)
+        position = 0
+        while True:
+            position, self.n_words, self.arena_used = merge_words(
+                position, other.hashes, other.arena, other.offsets, other.counts, other.n_words, mapping,
+                self.slots, self.hashes, self.arena, self.offsets, self.counts, self.n_words, self.arena_used)
+            if position == other.n_words:
+                return mapping
+            self._grow()
+
     def _grow(self) -> None:
         """Double the table that made ``encode_bytes`` stop (the arena if no other is full)."""
         full_ids = self.n_words + 2 > min(len(self.offsets), len(self.hashes) + 1, len(self.counts) + 1)
@@ -175,13 +219,6 @@ class WordTable:
     def release_buffer(self) -> None:
         """Free the output buffer that :meth:`encode` keeps for its next call."""
         self._out = np.empty(0, dtype=np.int32)
-
-    def vocabulary_bytes(self) -> bytes:
-        """The words in id order, each followed by a space, then a newline: encoding these
-        bytes with another table gives, in order, that table's ids of these words."""
-        used = self.arena[:self.arena_used]
-        ends = self.offsets[1:self.n_words + 1]
-        return np.insert(used, ends, np.uint8(32)).tobytes() + b"\n"
 
     def words(self, ids=None) -> list[str]:
         """The words with the given ids (default: all, in id order); the bytes were

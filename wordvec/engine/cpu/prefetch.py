@@ -22,10 +22,22 @@ def _prefetch(typingctx, matrix, row, column):
     """Hint that ``matrix[row, column]`` will be read and written soon (no effect on the result)."""
     if not (isinstance(matrix, types.Array) and matrix.ndim == 2):
         return None
+    return types.void(matrix, types.intp, types.intp), _codegen(matrix)
 
+
+@intrinsic
+def prefetch_item(typingctx, vector, index):
+    """Hint that ``vector[index]`` (a 1-D array) will be read and written soon (no effect on the result)."""
+    if not (isinstance(vector, types.Array) and vector.ndim == 1):
+        return None
+    return types.void(vector, types.intp), _codegen(vector)
+
+
+def _codegen(array_type):
+    """The code of a prefetch of the array element at the index arguments after the array."""
     def codegen(context, builder, signature, args):
-        array = context.make_array(matrix)(context, builder, args[0])
-        pointer = cgutils.get_item_pointer(context, builder, matrix, array, [args[1], args[2]])
+        array = context.make_array(array_type)(context, builder, args[0])
+        pointer = cgutils.get_item_pointer(context, builder, array_type, array, list(args[1:]))
         byte_pointer = builder.bitcast(pointer, ir.IntType(8).as_pointer())
         i32 = ir.IntType(32)
         fn = cgutils.get_or_insert_function(
@@ -33,7 +45,7 @@ def _prefetch(typingctx, matrix, row, column):
         builder.call(fn, [byte_pointer, i32(1), i32(3), i32(1)])  # for writing, keep in all caches, data
         return context.get_dummy_value()
 
-    return types.void(matrix, types.intp, types.intp), codegen
+    return codegen
 
 
 @njit(cache=True, inline="always")
