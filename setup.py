@@ -23,10 +23,10 @@ class BuildPyAndCompile(build_py):
 
     def run(self):
         super().run()
-        if self.editable_mode or os.environ.get("WORDVEC_PRECOMPILE", "1") == "0":
-            return
         for stale in Path(self.build_lib).rglob("*.nb[ic]"):  # from an earlier build in the same directory
             stale.unlink()
+        if self.editable_mode or os.environ.get("WORDVEC_PRECOMPILE", "1") == "0":
+            return
         env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}  # the cache goes beside the code
         env["PYTHONPATH"] = os.path.abspath(self.build_lib)
         done = subprocess.run([sys.executable, "-m", "wordvec.precompile"], env=env, cwd=self.build_lib)
