@@ -3,8 +3,8 @@
 Scans the whole corpus (so that the matrices have the size of a real run's, and
 miss the caches as often), then trains chunks spread evenly over it, ``--tokens``
 in all, with each kernel in one thread (the compile is done before the clock
-starts), several times, and prints the best time. For each kind it also counts, from the same tables and
-the same windows, what one word costs at least:
+starts), several times, and prints the best time. For each kind it also
+counts, from the same tables and the same windows, what one word costs at least:
 
 * FLOPs: the window products, 2 FLOPs per multiply-add, three products of
   (rows of hidden) x (output rows) x dim per prediction step (scores, the
@@ -12,8 +12,12 @@ the same windows, what one word costs at least:
 * bytes: the input and output rows touched per word, each read and written
   once (4 bytes x dim x 2).
 
-and prints the rate each would allow on one core at the FLOPs or bandwidth
-given, so that the binding limit shows.
+and prints the rate the FLOPs would allow at one core's peak, and the share of
+that peak reached. The bytes per word, against the rows per second a core
+can fetch from memory, say whether bandwidth could bind: most rows (frequent
+words, the Huffman nodes near the root) come from the caches, so the rate of
+rows touched can exceed memory bandwidth, and what binds is the latency of the
+rows that miss.
 
     python benchmarks/kernels.py                              # all four kinds, 2M tokens
     python benchmarks/kernels.py --kinds sg-ns --tokens 1000000 --repeat 5
@@ -77,15 +81,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--gflops", type=float, default=2.45 * 32, help="peak FLOP/s of one core, 1e9 "
                         "(default: 2.45 GHz x two 8-wide FMA units)")
-    parser.add_argument("--bandwidth", type=float, default=10.0, help="GB/s of one core to memory")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         corpus = args.corpus
         print(f"# {time.strftime('%Y-%m-%d')}, 1 thread, {args.tokens:,} tokens spread over {args.corpus.name} "
               f"(its whole vocabulary), dim {args.dim}, "
               f"window 5, negative 5, sample 1e-3; best of {args.repeat}")
-        print("| kind | words/s | GFLOP/s | GB/s of rows | FLOPs/word | bytes/word | FLOP-bound words/s | "
-              "bandwidth-bound words/s |")
+        print("| kind | words/s | GFLOP/s | share of FLOP peak | GB/s of rows touched | FLOPs/word | bytes/word | "
+              "FLOP-bound words/s |")
         print("|---" * 8 + "|")
         for kind in args.kinds.split(","):
             model, weights, tables, states, chunks, vocab = setup(kind, corpus, Path(tmp), args.dim, args.tokens)
@@ -99,8 +102,8 @@ def main() -> None:
                 best = min(best, time.perf_counter() - start)
             flops, nbytes = limits(kind, tables, vocab, args.dim)
             rate = words / best
-            print(f"| {kind} | {rate:,.0f} | {rate * flops / 1e9:.1f} | {rate * nbytes / 1e9:.2f} | {flops:,.0f} | "
-                  f"{nbytes:,.0f} | {args.gflops * 1e9 / flops:,.0f} | {args.bandwidth * 1e9 / nbytes:,.0f} |",
+            print(f"| {kind} | {rate:,.0f} | {rate * flops / 1e9:.1f} | {rate * flops / 1e9 / args.gflops:.0%} | "
+                  f"{rate * nbytes / 1e9:.2f} | {flops:,.0f} | {nbytes:,.0f} | {args.gflops * 1e9 / flops:,.0f} |",
                   flush=True)
 
 
