@@ -28,7 +28,8 @@ class BuildPyAndCompile(build_py):
         if self.editable_mode or os.environ.get("WORDVEC_PRECOMPILE", "1") == "0":
             return
         env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}  # the cache goes beside the code
-        env["PYTHONPATH"] = os.path.abspath(self.build_lib)
+        # the built files first, then whatever pip's isolated build environment put there (numpy, numba)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [os.path.abspath(self.build_lib), env.get("PYTHONPATH")]))
         done = subprocess.run([sys.executable, "-m", "wordvec.precompile"], env=env, cwd=self.build_lib, check=False)
         if done.returncode != 0:
             print("wordvec: precompiling the kernels failed; they will compile on first use", file=sys.stderr)

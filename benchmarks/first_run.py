@@ -1,9 +1,10 @@
 """What a newcomer meets: the first and later `wordvec train` runs after a fresh install.
 
-Builds the wheel twice (as `pip install .` does: with the kernels precompiled,
-and with WORDVEC_PRECOMPILE=0, the way every numba package ships), installs
-each in a fresh virtual environment, and times `wordvec train` three times on
-the first ``--tokens`` tokens of the corpus, 2 threads, 1 epoch. The first run's
+Installs this tree twice, each time with `pip install` into a fresh virtual
+environment (with the kernels precompiled, as `pip install .` does, and with
+WORDVEC_PRECOMPILE=0, the way every numba package ships), and times `wordvec
+train` three times on the first ``--tokens`` tokens of the corpus, 2 threads,
+1 epoch. The first run's
 excess over the later ones is what compiling costs. Needs the package index
 (pip installs numpy, numba, ... into the new environments).
 
@@ -37,20 +38,14 @@ def _prefix(corpus: Path, tokens: int, out: Path) -> int:
 
 
 def _install(tmp: Path, name: str, precompile: bool) -> tuple[Path, float]:
-    """A fresh venv with wordvec installed from a wheel built here; returns (its bin, build seconds)."""
+    """A fresh venv with ``pip install`` of this tree, as a newcomer runs it; returns (its bin, install seconds)."""
     env = dict(os.environ, WORDVEC_PRECOMPILE="1" if precompile else "0")
     env.pop("NUMBA_CACHE_DIR", None)
-    wheels = tmp / f"wheels-{name}"
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w", str(wheels)],
-                   env=env, check=True, capture_output=True)
-    build = time.perf_counter() - start
     venv = tmp / f"venv-{name}"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    wheel = next(wheels.glob("wordvec-*.whl"))
-    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", str(wheel)], env=env, check=True,
-                   capture_output=True)
-    return venv / "bin", build
+    start = time.perf_counter()
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", str(ROOT)], env=env, check=True, capture_output=True)
+    return venv / "bin", time.perf_counter() - start
 
 
 def main() -> None:
@@ -64,10 +59,10 @@ def main() -> None:
         n = _prefix(args.corpus, args.tokens, tmp / "corpus.txt")
         print(f"# {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores; wordvec train on {n:,} tokens of "
               f"{args.corpus.name}, 2 threads, 1 epoch, in fresh virtual environments")
-        print("| wheel | build s | run 1 s | later runs s | first run's excess s |")
+        print("| install | pip install s | run 1 s | later runs s | first run's excess s |")
         print("|---|---|---|---|---|")
         for name, precompile in (("precompiled (pip install .)", True), ("WORDVEC_PRECOMPILE=0", False)):
-            bin_dir, build = _install(tmp, name.split()[0], precompile)
+            bin_dir, install = _install(tmp, name.split()[0], precompile)
             env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
             times = []
             for i in range(args.runs):
@@ -77,7 +72,7 @@ def main() -> None:
                                check=True, capture_output=True, cwd=tmp)
                 times.append(time.perf_counter() - start)
             later = min(times[1:])
-            print(f"| {name} | {build:.1f} | {times[0]:.2f} | {', '.join(f'{t:.2f}' for t in times[1:])} | "
+            print(f"| {name} | {install:.1f} | {times[0]:.2f} | {', '.join(f'{t:.2f}' for t in times[1:])} | "
                   f"{times[0] - later:+.2f} |", flush=True)
 
 

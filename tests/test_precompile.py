@@ -50,3 +50,19 @@ def test_a_run_after_precompiling_compiles_nothing(tmp_path):
     stats = json.loads(done.stdout.strip().splitlines()[-1])
     assert {name: misses for name, (hits, misses) in stats.items() if misses} == {}
     assert [name for name, (hits, _) in stats.items() if hits == 0] == []
+
+
+def test_the_installed_package_carries_its_compiled_kernels():
+    """After ``pip install .`` (as CI installs the package) the installed copy holds numba's cache
+    of every training kernel: the build's precompile step ran (it once failed silently)."""
+    import sysconfig
+
+    import pytest
+
+    installed = Path(sysconfig.get_paths()["purelib"]) / "wordvec"
+    if not (installed / "engine" / "cpu" / "kernel.py").exists():
+        pytest.skip("wordvec is not installed in this environment's site-packages (or only as editable)")
+    cache = installed / "engine" / "cpu" / "__pycache__"
+    for kernel in ("_skipgram_negative", "_skipgram_hierarchical", "_cbow_negative", "_cbow_hierarchical"):
+        assert list(cache.glob(f"kernel.{kernel}-*.nbi")), (f"{kernel} is not in the installed package's cache "
+                                                            "(pip install . again)")
