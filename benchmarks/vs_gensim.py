@@ -8,7 +8,7 @@ the wordvec/gensim ratios.
     python benchmarks/vs_gensim.py                     # all four configurations
     python benchmarks/vs_gensim.py --configs sg-ns --workers 1
     python benchmarks/vs_gensim.py --configs sg-ns --workers 1,2,4,8,16   # a thread sweep
-    python benchmarks/vs_gensim.py --configs sg-ns --first-run            # the compile wait of a fresh install
+    python benchmarks/vs_gensim.py --configs sg-ns --first-run            # what compiling everything costs
 
 gensim is a benchmark-only dependency: pip install gensim.
 """
@@ -97,7 +97,8 @@ def main() -> None:
     parser.add_argument("--configs", default="sg-ns,cbow-ns,sg-hs,cbow-hs")
     parser.add_argument("--workers", default="2", help="threads, or a comma-separated sweep such as 1,2,4,8,16")
     parser.add_argument("--first-run", action="store_true", help="also time wordvec with an empty numba cache "
-                        "(as after a fresh install), then again with the cache it wrote")
+                        "(compiling every kernel, as a package without its precompiled cache would), then again "
+                        "with the cache it wrote; benchmarks/first_run.py times a real fresh install")
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--tokens", type=int, default=None, help="tokens in the corpus, for words/s "
                         "(default: counted once)")
@@ -139,7 +140,7 @@ def main() -> None:
 
 
 def _first_run(config: str, args, workers: int) -> None:
-    """wordvec with an empty numba cache (what a fresh install meets), then with the cache it wrote."""
+    """wordvec with an empty numba cache (compiling every kernel), then with the cache it wrote."""
     with tempfile.TemporaryDirectory() as cache:
         first = run_child("wordvec", config, args, workers, cache)
         second = run_child("wordvec", config, args, workers, cache)
