@@ -23,6 +23,7 @@ rng = np.random.default_rng(1)
 with open(corpus, "w") as f:
     for _ in range(300):
         f.write(" ".join(f"t{i}" for i in rng.integers(0, 80, size=9)) + "\\n")
+    f.write(" ".join(f"r{i}" for i in range(40_000)) + "\\n")  # a vocabulary that outgrows the first table
 for arch in ("skipgram", "cbow"):
     for loss in ("negative", "hierarchical"):
         model = Word2Vec(vector_size=16, window=3, min_count=2, epochs=2, workers=2, arch=arch, loss=loss,
@@ -34,6 +35,7 @@ for binary in (False, True):
 dispatchers = {**{f.__name__: f for f in kernel.KERNELS.values()},
                "build_alias": tables.build_alias, "build_huffman": tables.build_huffman,
                "encode_bytes": tokenize.encode_bytes, "merge_words": tokenize.merge_words,
+               "rehash": tokenize.rehash,
                "parse_text": vector_parse.parse_text,
                "parse_binary": vector_parse.parse_binary, "count_runs": phrases_kernel.count_runs,
                "apply_runs": phrases_kernel.apply_runs}
@@ -66,3 +68,23 @@ def test_the_installed_package_carries_its_compiled_kernels():
     for kernel in ("_skipgram_negative", "_skipgram_hierarchical", "_cbow_negative", "_cbow_hierarchical"):
         assert list(cache.glob(f"kernel.{kernel}-*.nbi")), (f"{kernel} is not in the installed package's cache "
                                                             "(pip install . again)")
+
+
+def test_an_edited_source_empties_the_cache_the_first_stamp_keeps_it(tmp_path):
+    from wordvec.precompile import STAMP, drop_stale_cache, sources_digest
+
+    root = tmp_path / "package"
+    cache = root / "engine" / "__pycache__"
+    cache.mkdir(parents=True)
+    (root / "vecops.py").write_text("x = 1\n")
+    (root / "engine" / "kernel.py").write_text("y = 2\n")
+    files = [cache / "kernel.train-9.py311.nbi", cache / "kernel.train-9.py311.1.nbc"]
+    for path in files:
+        path.write_bytes(b"compiled")
+    assert drop_stale_cache(root) is False  # no stamp yet (a build, a fresh tree): the cache stays
+    assert drop_stale_cache(root) is False  # unchanged sources
+    assert all(path.exists() for path in files)
+    (root / "vecops.py").write_text("x = 3\n")  # a helper the kernel inlines, in another file
+    assert drop_stale_cache(root) is True
+    assert not any(path.exists() for path in files)
+    assert (root / STAMP).read_text().strip() == sources_digest(root)
