@@ -17,10 +17,10 @@ from wordvec.precompile import drop_stale_cache
 
 drop_stale_cache()  # before any compiled kernel loads: numba alone would miss an edited helper
 
-from wordvec.io.registry import load  # noqa: E402
-from wordvec.text.phrases import ENGLISH_CONNECTOR_WORDS, Phrases  # noqa: E402
-from wordvec.training.word2vec import Word2Vec  # noqa: E402
-from wordvec.vectors.keyedvectors import KeyedVectors  # noqa: E402
+from wordvec.io.registry import load
+from wordvec.text.phrases import ENGLISH_CONNECTOR_WORDS, Phrases
+from wordvec.training.word2vec import Word2Vec
+from wordvec.vectors.keyedvectors import KeyedVectors
 
 __all__ = ["ENGLISH_CONNECTOR_WORDS", "KeyedVectors", "Phrases", "Word2Vec", "evaluate", "load"]
 
