@@ -16,7 +16,10 @@ gradient reaching it goes to every row of the bag. A chunk holds word ids with
 
 There is one compiled kernel per architecture and output layer (:data:`KERNELS`),
 each the shared loop :func:`_train` with its step and its output layer fixed, so
-that a run compiles only the code it runs.
+that a run compiles only the code it runs. While one window computes, the rows
+the next one will read first (its target's output rows, the context row that
+enters it) are prefetched: rows scattered over matrices larger than the caches
+are what the kernels wait for most.
 """
 
 from __future__ import annotations
@@ -25,7 +28,12 @@ import numpy as np
 from numba import njit
 
 from wordvec.engine.contract import ARCH_CBOW, ARCH_SKIPGRAM, LOSS_HIERARCHICAL, LOSS_NEGATIVE
-from wordvec.engine.cpu.output import ahead_hierarchical, ahead_negative, predict_hierarchical, predict_negative
+from wordvec.engine.cpu.output import (
+    ahead_hierarchical,
+    ahead_negative,
+    predict_hierarchical,
+    predict_negative,
+)
 from wordvec.engine.cpu.prefetch import prefetch_row
 from wordvec.engine.cpu.rng import randint, uniform
 from wordvec.engine.cpu.vecops import add_bag_mean, gather_bag, scatter_bag, zero_row

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from numba import njit
 
-from wordvec.engine.cpu.prefetch import prefetch_row
 from wordvec.engine.cpu.mathfn import sigmoid_and_log
+from wordvec.engine.cpu.prefetch import prefetch_row
 from wordvec.engine.cpu.sampling import draw_negatives
 from wordvec.engine.cpu.vecops import axpy_rows, axpy_rows4, dot_rows, dot_rows4, zero_row
 
