@@ -52,25 +52,28 @@ def precompile(workdir: Path) -> list[str]:
     from wordvec.text.tokenize import WordTable
 
     corpus, done = _corpus(workdir / "corpus.txt"), []
-    start = time.perf_counter()
-    WordTable().encode(" ".join(f"w{i}" for i in range(40_000)).encode())  # enough words to grow the table
-    done.append(f"tokenizer: {time.perf_counter() - start:.1f} s")
-    for arch, loss in _KINDS:
+
+    def timed(label: str, work) -> object:
         start = time.perf_counter()
-        model = Word2Vec(vector_size=8, min_count=1, epochs=1, workers=2, arch=arch, loss=loss,
-                         progress=False).fit(corpus)
-        done.append(f"train {arch} {loss}: {time.perf_counter() - start:.1f} s")
-    start = time.perf_counter()
-    phrases = Phrases(min_count=1, threshold=0.0).fit(corpus)
-    list(phrases[corpus])
-    done.append(f"phrases: {time.perf_counter() - start:.1f} s")
-    start = time.perf_counter()
-    for binary in (False, True):
-        path = workdir / f"vectors{int(binary)}.w2v"
-        write_word2vec(path, model.wv.words, model.wv.vectors, binary=binary)
-        read_word2vec(path, binary=binary)
-        load(path)
-    done.append(f"vector files: {time.perf_counter() - start:.1f} s")
+        result = work()
+        done.append(f"{label}: {time.perf_counter() - start:.1f} s")
+        return result
+
+    # enough distinct words to make the table grow (rehash)
+    timed("tokenizer", lambda: WordTable().encode(" ".join(f"w{i}" for i in range(40_000)).encode()))
+    for arch, loss in _KINDS:
+        model = timed(f"train {arch} {loss}", lambda arch=arch, loss=loss: Word2Vec(
+            vector_size=8, min_count=1, epochs=1, workers=2, arch=arch, loss=loss, progress=False).fit(corpus))
+    timed("phrases", lambda: list(Phrases(min_count=1, threshold=0.0).fit(corpus)[corpus]))
+
+    def vector_files() -> None:
+        for binary in (False, True):
+            path = workdir / f"vectors{int(binary)}.w2v"
+            write_word2vec(path, model.wv.words, model.wv.vectors, binary=binary)
+            read_word2vec(path, binary=binary)
+            load(path)
+
+    timed("vector files", vector_files)
     return done
 
 
@@ -112,7 +115,6 @@ def drop_stale_cache(root: Path = PACKAGE) -> bool:
 
 
 def main() -> int:
-    drop_stale_cache()
     with tempfile.TemporaryDirectory() as tmp:
         for line in precompile(Path(tmp)):
             print(f"wordvec.precompile: {line}", file=sys.stderr)
