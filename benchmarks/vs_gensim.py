@@ -8,6 +8,7 @@ the wordvec/gensim ratios.
     python benchmarks/vs_gensim.py                     # all four configurations
     python benchmarks/vs_gensim.py --configs sg-ns --workers 1
     python benchmarks/vs_gensim.py --configs sg-ns --workers 1,2,4,8,16   # a thread sweep
+    python benchmarks/vs_gensim.py --configs sg-ns --workers 1,2,4,8,16 --gensim-workers 16   # gensim at 16 only
     python benchmarks/vs_gensim.py --configs sg-ns --first-run            # what compiling everything costs
 
 gensim is a benchmark-only dependency: pip install gensim.
@@ -96,6 +97,8 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=DATA / "corpus" / "mix8m.txt.gz")
     parser.add_argument("--configs", default="sg-ns,cbow-ns,sg-hs,cbow-hs")
     parser.add_argument("--workers", default="2", help="threads, or a comma-separated sweep such as 1,2,4,8,16")
+    parser.add_argument("--gensim-workers", default=None, help="the thread counts of the sweep at which gensim "
+                        "runs too (default: all of them)")
     parser.add_argument("--first-run", action="store_true", help="also time wordvec with an empty numba cache "
                         "(compiling every kernel, as a package without its precompiled cache would), then again "
                         "with the cache it wrote; benchmarks/first_run.py times a real fresh install")
@@ -114,6 +117,7 @@ def main() -> None:
         sys.exit(f"{args.corpus} is absent; the benchmark needs ../shared/data")
     tokens = args.tokens or _count_tokens(args.corpus)
     sweep = [int(w) for w in args.workers.split(",")]
+    peer_at = [int(w) for w in args.gensim_workers.split(",")] if args.gensim_workers else sweep
     print(f"# {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores; corpus {args.corpus.name}: {tokens:,} tokens; "
           f"dim 100, window 5, negative 5, min_count 5, sample 1e-3, {args.epochs} epochs, threads {args.workers}; "
           f"wordvec extra {args.wordvec_extra}")
@@ -124,16 +128,20 @@ def main() -> None:
             _first_run(config, args, sweep[-1])
         alone = {}
         for workers in sweep:
-            results = {lib: run_child(lib, config, args, workers) for lib in ("wordvec", "gensim")}
-            alone.setdefault("wordvec", results["wordvec"]["seconds"])
-            alone.setdefault("gensim", results["gensim"]["seconds"])
+            libraries = ("wordvec", "gensim") if workers in peer_at else ("wordvec",)
+            results = {lib: run_child(lib, config, args, workers) for lib in libraries}
             for lib, r in results.items():
+                alone.setdefault(lib, (workers, r["seconds"]))
                 losses = ", ".join(f"{x:.3f}" for x in r["losses"]) if r["losses"] else "-"
                 print(f"| {config} | {workers} | {lib} | {r['seconds']:.1f} | {args.epochs * tokens / r['seconds']:,.0f} | "
                       f"{r['peak_mb']:.0f} | {r['analogy']:.4f} | {r['ws353']:.4f} | {r['simlex']:.4f} | {losses} |")
+            own = "".join(f"; {lib} {alone[lib][1] / r['seconds']:.2f}x over its {alone[lib][0]} thread(s)"
+                          for lib, r in results.items() if alone[lib][0] != workers)
+            if "gensim" not in results:
+                if own:
+                    print(f"| {config} | {workers} | wordvec alone | {own[2:]} | | | | | | |", flush=True)
+                continue
             w, g = results["wordvec"], results["gensim"]
-            own = (f"; over {sweep[0]} thread(s): wordvec {alone['wordvec'] / w['seconds']:.2f}x, "
-                   f"gensim {alone['gensim'] / g['seconds']:.2f}x" if len(sweep) > 1 else "")
             print(f"| {config} | {workers} | **ratio** | **{g['seconds'] / w['seconds']:.2f}x faster**{own} | | "
                   f"{w['peak_mb'] / g['peak_mb']:.2f} | {w['analogy'] - g['analogy']:+.4f} | "
                   f"{w['ws353'] - g['ws353']:+.4f} | {w['simlex'] - g['simlex']:+.4f} | |", flush=True)
@@ -153,7 +161,7 @@ def _first_run(config: str, args, workers: int) -> None:
 def _count_tokens(path: Path) -> int:
     import gzip
 
-    with gzip.open(path, "rt", encoding="utf-8") as f:
+    with (gzip.open if path.suffix == ".gz" else open)(path, "rt", encoding="utf-8") as f:
         return sum(len(line.split()) for line in f)
 
 
