@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wordvec: error: {message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt as exc:
-        print(f"wordvec: {exc or 'interrupted'}", file=sys.stderr)
+        print(f"wordvec: {str(exc) or 'interrupted'}", file=sys.stderr)
         return 130
 
 

@@ -2,7 +2,7 @@
 (``tables``), and one backend per kind of device, each behind :class:`Backend`:
 
 * ``engine.cpu``: numba kernels on host threads (Hogwild);
-* ``engine.cuda`` (to come): numba-cuda kernels, the same contract.
+* ``engine.cuda``: numba-cuda kernels on one GPU, the same contract (imported only when asked for).
 
 Kernels take plain arrays and the contract's NamedTuples, update the weights in
 place and return plain numbers; random state is a uint64 array passed in. The
@@ -46,5 +46,7 @@ def open_backend(device: str, weights: Weights, tables: Tables, settings: Settin
 
         return CpuBackend(weights, tables, settings, states)
     if device == "cuda":
-        raise ParameterError("device='cuda' is not available in this version of wordvec yet; use device='cpu'")
+        from wordvec.engine.cuda import CudaBackend
+
+        return CudaBackend(weights, tables, settings, states)
     raise ParameterError(f"device={device!r} must be one of 'cpu', 'cuda'")

@@ -199,13 +199,15 @@ class Word2Vec:
 
     @classmethod
     def resume(cls, checkpoint_dir: str | os.PathLike, progress: bool = True,
-               workers: int | None = None) -> Word2Vec:
+               workers: int | None = None, device: str | None = None) -> Word2Vec:
         """Continue the run whose checkpoints are in ``checkpoint_dir``, with its settings
-        (and its number of threads, unless ``workers`` is given); returns the fitted model."""
+        (and its number of threads and its device, unless ``workers`` or ``device`` is given);
+        returns the fitted model."""
         arrays, meta, path = load_state(checkpoint_dir)
         values = {name: value for name, value in meta["params"].items() if name in table.PARAMS}
         model = cls(**{**values, "checkpoint_dir": checkpoint_dir, "progress": progress,
                        "workers": workers if workers is not None else meta.get("workers"),
+                       "device": device if device is not None else meta.get("device", "cpu"),
                        "checkpoint_every": meta.get("checkpoint_every"),
                        "checkpoint_words": meta.get("checkpoint_words")})
         return model.fit(None, resume=True)
@@ -265,7 +267,8 @@ class Word2Vec:
         tables = build_tables(vocab.counts, vocab.keep_probability(self.sample), self.ns_exponent,
                               self.loss == "hierarchical")
         backend = open_backend(self.device, weights, tables, self._kernel_settings(), progress.states)
-        schedule.chunk_words = bounded_chunk(schedule.chunk_words, self._cost_per_word(tables, vocab.counts))
+        if backend.name == "cpu":  # a GPU's chunk takes milliseconds whatever the settings
+            schedule.chunk_words = bounded_chunk(schedule.chunk_words, self._cost_per_word(tables, vocab.counts))
 
         def on_epoch_end(epoch: int, loss: float) -> None:
             logger.info("epoch %d/%d: mean loss %.4f", epoch + 1, schedule.epochs, loss)
@@ -278,6 +281,7 @@ class Word2Vec:
             with stop_on_signals() as stop:
                 seconds = run_epochs(scanned, lambda on_result: open_executor(backend, schedule.workers, on_result),
                                      schedule, progress, self.progress, on_epoch_end, checkpointer, stop)
+            backend.host_weights()  # a GPU's weights come back into the host arrays
             if not (_all_finite(weights.vectors_in) and _all_finite(weights.vectors_out)):
                 raise TrainingDiverged("training diverged: the vectors hold NaN or infinite values")
         except TrainingDiverged as exc:
@@ -317,6 +321,7 @@ class Word2Vec:
             return None
         meta = {"params": table.settings(self.get_params()), "words": scanned.vocab.words, "corpus": fingerprint,
                 "n_tokens": scanned.n_tokens, "corpus_ids": [scanned.n_ids, scanned.crc32], "workers": workers,
+                "device": self.device,
                 "checkpoint_every": self.checkpoint_every, "checkpoint_words": self.checkpoint_words}
 
         def arrays() -> dict:
@@ -334,9 +339,10 @@ class Word2Vec:
             negative=self.negative, cbow_mean_gradient=self.cbow_mean_gradient)
 
     def _schedule(self, epochs: int | None = None) -> Schedule:
-        workers = self.workers if self.workers is not None else default_workers()
-        return Schedule(table.initial_alpha(self.get_params()), self.min_alpha, epochs or self.epochs, workers,
-                        self.chunk_words)
+        gpu = self.device == "cuda"
+        workers = self.workers if self.workers is not None else 2 if gpu else default_workers()
+        chunk = self.chunk_words if self.chunk_words is not None else 1 << 20 if gpu else 1 << 16
+        return Schedule(table.initial_alpha(self.get_params()), self.min_alpha, epochs or self.epochs, workers, chunk)
 
     def _cost_per_word(self, tables, counts: np.ndarray) -> float:
         """Float operations per corpus word, roughly: what bounds a chunk's time."""

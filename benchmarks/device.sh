@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The figures that need the lent machine (16 cores, one GPU; no network), in one run (see BENCHMARKS.md).
+# Logs go to $OUT (default /tmp/wordvec-device).
+#
+#   bash benchmarks/device.sh cores           # issue 11: scan, kernel scaling, SG-NS thread sweep vs gensim
+#   bash benchmarks/device.sh hs gpu          # hierarchical softmax at 16 threads; issue 12: benchmarks/gpu.py
+#
+# Expects gensim's wheels in .whl/ (pip download --no-deps gensim smart_open) and the data in
+# .data/corpus/mix8m.txt.gz and .data/eval/ (the three evaluation files), carried beside the tree.
+set -u
+OUT=${OUT:-/tmp/wordvec-device}; mkdir -p "$OUT"
+export PYTHONUNBUFFERED=1
+{ date -u; lscpu; free -g; nvidia-smi; python3 -c "import sys, numpy, numba; print(sys.version, numpy.__version__, numba.__version__)"; } \
+  > "$OUT/machine.txt" 2>&1
+python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl \
+  || echo "gensim wheels did not install" >&2
+export PYTHONPATH=/tmp/site:$PWD
+mkdir -p ../shared/data/corpus ../shared/data/eval
+ln -sfn "$PWD/.data/corpus/mix8m.txt.gz" ../shared/data/corpus/mix8m.txt.gz
+for f in questions-words.txt wordsim353.tsv simlex999.txt; do ln -sfn "$PWD/.data/eval/$f" ../shared/data/eval/$f; done
+step() { echo "== $1 ($(date -u +%T))"; shift; "$@" 2>&1 | tee -a "$OUT/log.txt"; }
+step precompile timeout 200 python3 -c "from wordvec.precompile import main; main()"
+for what in "$@"; do
+  case $what in
+    cores)
+      step scaling timeout 200 python3 benchmarks/scaling.py --threads 1,2,4,8,16 --kinds sg-ns,cbow-ns,sg-hs,cbow-hs --words 600000
+      step scaling-fit timeout 120 python3 benchmarks/scaling.py --threads 1,4,16 --kinds sg-ns --words 300000 --fit
+      step scan timeout 60 python3 benchmarks/scan.py --threads 1,2,4,8,16 --repeats 2
+      step sweep timeout 300 python3 benchmarks/vs_gensim.py --configs sg-ns --workers 1,2,4,8,16 --gensim-workers 16 --tokens 8752426 ;;
+    hs)
+      step hs-scaling timeout 100 python3 benchmarks/scaling.py --threads 1,16 --kinds sg-hs,cbow-hs --words 600000
+      step hs-16 timeout 100 python3 benchmarks/vs_gensim.py --configs sg-hs --workers 16 --gensim-workers 0 --tokens 8752426 ;;
+    gpu)
+      step gpu timeout 400 python3 benchmarks/gpu.py ;;
+  esac
+done

@@ -1,0 +1,149 @@
+"""The CUDA kernel against the float64 reference, run by numba's CUDA simulator.
+
+Run with ``NUMBA_ENABLE_CUDASIM=1`` (CI does; see .ci/run) or on a machine with a
+GPU and numba-cuda; otherwise skipped. The kernel here runs in one block, so its
+windows come in order and can be replayed one by one with the kernel's own
+draws (``engine.cuda.draws``) and the reference losses.
+"""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from wordvec.engine.contract import ARCH_CBOW, ARCH_SKIPGRAM, LOSS_HIERARCHICAL, LOSS_NEGATIVE, Settings, Weights
+from wordvec.engine.cpu.rng import new_state, next_u64
+from wordvec.engine.tables import build_tables
+from wordvec.errors import ParameterError
+from wordvec.reference.losses import hierarchical_softmax_loss_and_gradient, neg_sampling_loss_and_gradient
+
+SIMULATED = os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
+
+
+def _gpu() -> bool:
+    try:
+        from numba import cuda
+
+        return cuda.is_available()
+    except Exception:
+        return False
+
+
+needs_cuda = pytest.mark.skipif(not (SIMULATED or _gpu()), reason="needs NUMBA_ENABLE_CUDASIM=1 or a CUDA GPU")
+COUNTS = np.array([30, 25, 20, 16, 12, 9, 7, 5, 4, 3, 2, 1])
+
+
+def replay(chunk, V, U, tables, settings, seed, alpha_start, slope):
+    """The kernel's windows in order, each one reference step; returns (loss, predictions)."""
+    from wordvec.engine.cuda.draws import kept, next_noise, reach_of, window_stream
+
+    keep = [w >= 0 and kept(seed, p, tables.keep_prob[w]) for p, w in enumerate(chunk)]
+    total, predictions = 0.0, 0
+    for p, w in enumerate(chunk):
+        if not keep[p]:
+            continue
+        state, reach = reach_of(window_stream(seed, p), settings.window, settings.shrink_windows)
+        context = []
+        for step in (-1, 1):
+            q, found = p + step, 0
+            while 0 <= q < len(chunk) and found < reach and chunk[q] >= 0:
+                if keep[q]:
+                    context.append(int(chunk[q]))
+                    found += 1
+                q += step
+        if not context:
+            continue
+        alpha = alpha_start + slope * p
+        if settings.loss == LOSS_NEGATIVE:
+            drawn = []
+            for _ in range(settings.negative):
+                state, x = next_noise(state, tables.noise_prob, tables.noise_alias)
+                drawn.append(int(x))
+            negatives = np.array([x for x in drawn if x != w])
+            assert len(set(negatives)) == len(negatives)  # the premise of a joint step: no repeated row
+            step = lambda h: neg_sampling_loss_and_gradient(h, w, U, negatives)  # noqa: E731
+        else:
+            n = tables.lengths[w]
+            step = lambda h: hierarchical_softmax_loss_and_gradient(  # noqa: E731
+                h, w, U, [c[:n] for c in tables.codes], [q[:n] for q in tables.points])
+        hidden = [V[c].copy() for c in context] if settings.arch == ARCH_SKIPGRAM else [V[context].mean(axis=0)]
+        results = [step(h) for h in hidden]
+        U -= alpha * sum(r[2] for r in results)
+        scale = 1.0 / len(context) if settings.cbow_mean_gradient else 1.0
+        for j, c in enumerate(context):
+            V[c] -= alpha * (results[j][1] if settings.arch == ARCH_SKIPGRAM else scale * results[0][1])
+        total += sum(r[0] for r in results)
+        predictions += len(hidden)
+    return total, predictions
+
+
+@needs_cuda
+@pytest.mark.parametrize("loss_kind", [LOSS_NEGATIVE, LOSS_HIERARCHICAL])
+@pytest.mark.parametrize("arch", [ARCH_SKIPGRAM, ARCH_CBOW])
+def test_kernel_windows_equal_reference_steps(arch, loss_kind):
+    from wordvec.engine.cuda import CudaBackend
+
+    rng = np.random.default_rng(0)
+    n, dim = len(COUNTS), 6
+    lines = [list(rng.integers(0, n, rng.integers(1, 9))) for _ in range(8)]
+    chunk = np.array([w for line in lines for w in line + [-1]], dtype=np.int32)
+    keep = np.where(np.arange(n) < 3, 0.6, 1.0)  # the frequent words are sometimes dropped
+    tables = build_tables(COUNTS, keep, 0.75, hierarchical=loss_kind == LOSS_HIERARCHICAL)
+    settings = Settings(arch, loss_kind, True, 3, True, 1, arch == ARCH_CBOW)  # one noise word: no repeats
+    V = rng.normal(scale=0.5, size=(n, dim)).astype(np.float32)
+    U = rng.normal(scale=0.5, size=(n - 1 if loss_kind == LOSS_HIERARCHICAL else n, dim)).astype(np.float32)
+    expected_V, expected_U = V.astype(np.float64), U.astype(np.float64)
+    states, V0 = new_state(7), V.copy()
+    seed = np.uint64(next_u64(new_state(7), 0))  # the chunk's seed, as the backend draws it
+    backend = CudaBackend(Weights(V, U, None, None), tables, settings, states, blocks=1)
+    result = backend.train_chunk(chunk, 0.05, 0.01, 0)
+    weights = backend.host_weights()
+    loss, predictions = replay(chunk, expected_V, expected_U, tables, settings, seed, 0.05, (0.01 - 0.05) / len(chunk))
+    assert result.words == int(np.count_nonzero(chunk >= 0))
+    assert result.predictions == predictions > 0
+    assert_allclose(result.loss, loss, rtol=1e-5)
+    assert_allclose(weights.vectors_in, expected_V, rtol=1e-5, atol=1e-5 * np.abs(expected_V).max())
+    assert_allclose(weights.vectors_out, expected_U, rtol=1e-5, atol=1e-5 * np.abs(expected_U).max())
+    assert not np.allclose(weights.vectors_in, V0)  # it trained
+
+
+@needs_cuda
+@pytest.mark.parametrize("settings, message", [
+    (dict(window=17), "window=17 is above 16"),
+    (dict(vector_size=300), "vector_size=300 is above 256"),
+    (dict(update="pair"), "update='pair' is not available on device='cuda'"),
+    (dict(negative=70), "negative=70 gives 71 targets per window"),
+])
+def test_what_the_kernel_cannot_train_is_one_line(tmp_path, settings, message):
+    from wordvec import Word2Vec
+
+    (tmp_path / "c.txt").write_text("a b c d\nb c d a\n" * 5)
+    with pytest.raises(ParameterError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        Word2Vec(min_count=1, device="cuda", progress=False, **settings).fit(tmp_path / "c.txt")
+
+
+def test_cuda_without_numba_cuda_or_a_gpu_and_an_unknown_device_are_one_line(tmp_path):
+    """In a child without the simulator: no numba-cuda (hidden from the import system), or no GPU."""
+    (tmp_path / "c.txt").write_text("a b c d\nb c d a\n" * 5)
+    hide = ("import sys, importlib.util as u; real = u.find_spec; "
+            "u.find_spec = lambda name, *a: None if name == 'numba_cuda' else real(name, *a); ")
+    script = ("from wordvec import Word2Vec\n"
+              "try:\n"
+              f"    Word2Vec(min_count=1, device='cuda', progress=False).fit({str(tmp_path / 'c.txt')!r})\n"
+              "except Exception as exc:\n"
+              "    print(type(exc).__name__, exc)\n")
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_ENABLE_CUDASIM"}
+    out = subprocess.run([sys.executable, "-c", hide + "\n" + script], capture_output=True, text=True, env=env)
+    assert out.stdout.strip() == ("ParameterError device='cuda' needs numba-cuda, which is not installed: "
+                                  "pip install 'wordvec[cuda]'"), out.stderr
+    if not _gpu():
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+        assert out.stdout.strip().startswith(("ParameterError device='cuda' found no usable CUDA GPU",
+                                              "ParameterError device='cuda' needs numba-cuda")), out.stderr
+    from wordvec import Word2Vec
+
+    with pytest.raises(ParameterError, match="device='tpu' must be one of"):
+        Word2Vec(device="tpu").fit(tmp_path / "c.txt")

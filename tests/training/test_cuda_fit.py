@@ -1,0 +1,78 @@
+"""Word2Vec(device='cuda') end to end, on numba's CUDA simulator (NUMBA_ENABLE_CUDASIM=1) or a GPU:
+the shared epoch loop gives it chunks, checkpoints, resume and SIGINT as on the CPU."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from wordvec import Word2Vec
+from wordvec.io.checkpoints import list_checkpoints
+from wordvec.training.state import PREFIX
+
+pytestmark = pytest.mark.skipif(os.environ.get("NUMBA_ENABLE_CUDASIM") != "1",
+                                reason="needs NUMBA_ENABLE_CUDASIM=1 (CI sets it; see .ci/run)")
+SETTINGS = dict(vector_size=8, window=2, min_count=1, negative=3, sample=0, device="cuda", workers=1,
+                progress=False, chunk_words=1024)
+
+
+@pytest.fixture
+def topics(tmp_path):
+    """Two topics that never share a line: words of one topic should end up closer to each other."""
+    rng = np.random.default_rng(0)
+    lines = [" ".join(rng.choice([f"{t}{i}" for i in range(6)], size=8)) for _ in range(50) for t in "ab"]
+    path = tmp_path / "topics.txt"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("arch, loss", [("skipgram", "negative"), ("cbow", "hierarchical")])
+def test_a_tiny_fit_learns_the_topics_over_several_chunks(topics, arch, loss):
+    model = Word2Vec(**SETTINGS, arch=arch, loss=loss, epochs=4, alpha=0.05).fit(topics)
+    assert model.loss_history_[-1] < model.loss_history_[0]
+    within = np.mean([model.wv.similarity(f"a{i}", f"a{j}") for i in range(6) for j in range(i)])
+    across = np.mean([model.wv.similarity(f"a{i}", f"b{j}") for i in range(6) for j in range(6)])
+    assert within > across + 0.3, (within, across)
+
+
+def test_a_crashed_cuda_run_resumes_to_the_very_same_vectors(topics, tmp_path, monkeypatch):
+    """800 words in chunks of 1024 words: one chunk an epoch, a checkpoint after each."""
+    from tests.training.test_resume import crash_after_saves
+
+    full = Word2Vec(**SETTINGS, epochs=3).fit(topics)
+    with monkeypatch.context() as m:
+        crash_after_saves(m, 2)
+        with pytest.raises(SystemExit):
+            Word2Vec(**SETTINGS, epochs=3, checkpoint_dir=tmp_path / "ck", checkpoint_words=500).fit(topics)
+    resumed = Word2Vec.resume(tmp_path / "ck", progress=False)
+    assert np.array_equal(resumed.wv.vectors, full.wv.vectors)
+    assert resumed.loss_history_ == full.loss_history_
+
+
+def test_sigint_stops_a_cuda_run_with_a_checkpoint_that_resumes(tmp_path):
+    rng = np.random.default_rng(1)
+    (tmp_path / "big.txt").write_text("\n".join(" ".join(rng.choice([f"w{i}" for i in range(50)], size=10))
+                                                for _ in range(300)) + "\n")
+    ck = tmp_path / "ck"
+    args = [sys.executable, "-m", "wordvec", "train", str(tmp_path / "big.txt"), "-o", str(tmp_path / "m.npz"),
+            "--min-count", "1", "--epochs", "2", "--device", "cuda", "--vector-size", "8", "--chunk-words", "1024",
+            "--no-progress", "--checkpoint-dir", str(ck)]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (ck / "corpus.ids").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(3.0)  # training is under way (the simulator trains some 200 words a second)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "wordvec: training interrupted in epoch" in err, err
+    assert len(list_checkpoints(ck, PREFIX)) >= 1
+    done = subprocess.run(args + ["--resume"], env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "resuming from" in done.stderr and (tmp_path / "m.npz").exists()
