@@ -14,7 +14,6 @@ from wordvec.engine.contract import (
     identity_bags,
 )
 from wordvec.engine.cpu.kernel import train_chunk
-from wordvec.engine.cpu.output import FLUSH_WORDS, HOT_NODES, flush_hot, hot_copy
 from wordvec.engine.cpu.rng import new_state
 from wordvec.engine.cpu.sampling import draw_negatives
 from wordvec.engine.tables import build_alias, build_tables
@@ -68,42 +67,6 @@ def test_kernel_steps_equal_reference_steps(mode, loss_kind, schedule, shape):
     assert_allclose(loss, expected[0], rtol=1e-5)
     assert_allclose(V, reference.V, rtol=1e-5, atol=1e-5 * np.abs(reference.V).max())
     assert_allclose(U, reference.U, rtol=1e-5, atol=1e-5 * np.abs(reference.U).max())
-
-
-@pytest.mark.parametrize("arch", [ARCH_SKIPGRAM, ARCH_CBOW])
-def test_hierarchical_steps_equal_reference_steps_across_the_threads_copy_of_the_top_nodes(arch):
-    """A tree larger than the thread's copy of its top nodes: paths run through both, and the
-    copy is flushed within the chunk; the steps are still the reference's."""
-    rng = np.random.default_rng(3)
-    n, dim = 3 * HOT_NODES, 8
-    counts = np.sort(rng.zipf(1.3, n).clip(max=10**6))[::-1].copy()
-    lines = [list(rng.integers(0, n, rng.integers(1, 40))) for _ in range(FLUSH_WORDS // 15)]
-    tables = build_tables(counts, np.ones(n), 0.75, hierarchical=True)
-    assert (tables.points[tables.lengths > 9] < n - 1 - HOT_NODES).any()  # some nodes are not in the copy
-    V = rng.normal(scale=0.5, size=(n, dim)).astype(np.float32)
-    U = rng.normal(scale=0.5, size=(n - 1, dim)).astype(np.float32)
-    settings = Settings(arch, LOSS_HIERARCHICAL, True, 3, True, 5, False)
-    reference = ReferenceTrainer(V, U, tables, settings, new_state(5))
-    expected = reference.train_chunk(chunk_of(lines), 0.05, 0.01)
-    loss, predictions, words = train_chunk(chunk_of(lines), Weights(V, U, *identity_bags(n)), tables, settings,
-                                           0.05, 0.01, new_state(5), 0)
-    assert words == expected[2] > FLUSH_WORDS and predictions == expected[1]
-    assert_allclose(loss, expected[0], rtol=1e-5)
-    assert_allclose(U, reference.U, rtol=1e-4, atol=1e-5 * np.abs(reference.U).max())
-    assert_allclose(V, reference.V, rtol=1e-4, atol=1e-5 * np.abs(reference.V).max())
-
-
-def test_a_flush_adds_the_threads_changes_to_those_other_threads_made():
-    out = np.arange(12, dtype=np.float32).reshape(6, 2)
-    hot, snapshot = hot_copy(out, 2)
-    assert_allclose(hot, out[4:])
-    hot[0] += 1.0  # this thread's change
-    out[5] += 10.0  # another thread's flush, meanwhile
-    flush_hot(out, hot, snapshot)
-    assert_allclose(out[4:], [[9, 10], [20, 21]])
-    assert_allclose(hot, out[4:])
-    assert_allclose(snapshot, out[4:])
-    assert_allclose(out[:4], np.arange(8).reshape(4, 2))  # the other rows are not touched
 
 
 def test_the_subsampled_schedule_drops_words_and_shrinks_windows():

@@ -29,12 +29,8 @@ from numba import njit
 
 from wordvec.engine.contract import ARCH_CBOW, ARCH_SKIPGRAM, LOSS_HIERARCHICAL, LOSS_NEGATIVE
 from wordvec.engine.cpu.output import (
-    FLUSH_WORDS,
-    HOT_NODES,
     ahead_hierarchical,
     ahead_negative,
-    flush_hot,
-    hot_copy,
     predict_hierarchical,
     predict_negative,
 )
@@ -44,12 +40,10 @@ from wordvec.engine.cpu.vecops import add_bag_mean, gather_bag, scatter_bag, zer
 
 
 @njit(cache=True, nogil=True, fastmath=True, error_model="numpy", inline="always")
-def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, step, predict, ahead, per_context,
-           n_hot):
+def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, step, predict, ahead, per_context):
     """Train on one chunk with ``step`` (:func:`_skipgram_step` or :func:`_cbow_step`) and the output
     layer ``predict``; returns ``(loss_sum, n_predictions, n_words)`` (see ``engine.contract``).
-    ``per_context``: a prediction per context word (skip-gram) or per window (CBOW); ``n_hot``:
-    how many output rows (the last) this thread trains in its own copy (``output.hot_copy``).
+    ``per_context``: a prediction per context word (skip-gram) or per window (CBOW).
 
     The learning rate of the word at raw position p of the chunk is
     alpha_start + p (alpha_end - alpha_start) / n_words: each kept word gets the
@@ -66,13 +60,9 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
     coeffs = np.empty((span, width), dtype=np.float32)
     sentence = np.empty(chunk.shape[0], dtype=np.int64)
     slope = (alpha_end - alpha_start) / max(1, np.count_nonzero(chunk >= 0))  # per word
-    hot, snapshot = hot_copy(weights.vectors_out, n_hot)
-    loss, n_predictions, words_done, flushed = 0.0, 0, 0, 0
+    loss, n_predictions, words_done = 0.0, 0, 0
     i = 0
     while i < chunk.shape[0]:
-        if words_done - flushed >= FLUSH_WORDS:
-            flush_hot(weights.vectors_out, hot, snapshot)
-            flushed = words_done
         i, length, raw = _subsample_line(chunk, i, tables.keep_prob, state, stream, sentence)
         raw_per_kept = raw / max(length, 1)
         for pos in range(length):
@@ -84,11 +74,10 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
             m = _gather_context(sentence, length, pos, reach, context)
             if m == 0:
                 continue
-            loss += step(predict, weights, hot, tables, settings, sentence[pos], context, m, alpha, state, stream,
+            loss += step(predict, weights, tables, settings, sentence[pos], context, m, alpha, state, stream,
                          hidden, grad, rows, signs, coeffs)
             n_predictions += m if per_context else 1
         words_done += raw
-    flush_hot(weights.vectors_out, hot, snapshot)
     return loss, n_predictions, words_done
 
 
@@ -119,14 +108,14 @@ def _gather_context(sentence, length, pos, reach, context):
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
-def _cbow_step(predict, weights, hot, tables, settings, center, context, m, alpha, state, stream, hidden, grad, rows,
+def _cbow_step(predict, weights, tables, settings, center, context, m, alpha, state, stream, hidden, grad, rows,
                signs, coeffs):
     """The mean of the context's input vectors predicts the center; each context word's rows
     get the whole update (word2vec.c) or 1/m of it (``cbow_mean_gradient``)."""
     zero_row(hidden, 0)
     for j in range(m):
         add_bag_mean(1.0 / m, weights, context[j], hidden, 0)
-    loss = predict(settings, tables, hidden, grad, 1, center, weights.vectors_out, hot, alpha, state, stream,
+    loss = predict(settings, tables, hidden, grad, 1, center, weights.vectors_out, alpha, state, stream,
                    rows, signs, coeffs)
     scale = 1.0 / m if settings.cbow_mean_gradient else 1.0
     for j in range(m):
@@ -135,7 +124,7 @@ def _cbow_step(predict, weights, hot, tables, settings, center, context, m, alph
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
-def _skipgram_step(predict, weights, hot, tables, settings, center, context, m, alpha, state, stream, hidden, grad,
+def _skipgram_step(predict, weights, tables, settings, center, context, m, alpha, state, stream, hidden, grad,
                    rows, signs, coeffs):
     """Each context word's input vector predicts the center: all m in one step (per window)
     or one step per pair."""
@@ -144,7 +133,7 @@ def _skipgram_step(predict, weights, hot, tables, settings, center, context, m, 
     for start in range(0, m, batch):
         for j in range(batch):
             gather_bag(weights, context[start + j], hidden, j)
-        loss += predict(settings, tables, hidden, grad, batch, center, weights.vectors_out, hot, alpha, state, stream,
+        loss += predict(settings, tables, hidden, grad, batch, center, weights.vectors_out, alpha, state, stream,
                         rows, signs, coeffs)
         for j in range(batch):
             scatter_bag(1.0, grad, j, weights, context[start + j])
@@ -159,25 +148,25 @@ _FLAGS = {"cache": True, "nogil": True, "fastmath": True, "error_model": "numpy"
 @njit(**_FLAGS)
 def _skipgram_negative(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
     return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _skipgram_step,
-                  predict_negative, ahead_negative, True, 0)
+                  predict_negative, ahead_negative, True)
 
 
 @njit(**_FLAGS)
 def _skipgram_hierarchical(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
     return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _skipgram_step,
-                  predict_hierarchical, ahead_hierarchical, True, HOT_NODES)
+                  predict_hierarchical, ahead_hierarchical, True)
 
 
 @njit(**_FLAGS)
 def _cbow_negative(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
     return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _cbow_step,
-                  predict_negative, ahead_negative, False, 0)
+                  predict_negative, ahead_negative, False)
 
 
 @njit(**_FLAGS)
 def _cbow_hierarchical(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
     return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _cbow_step,
-                  predict_hierarchical, ahead_hierarchical, False, HOT_NODES)
+                  predict_hierarchical, ahead_hierarchical, False)
 
 
 KERNELS = {(ARCH_SKIPGRAM, LOSS_NEGATIVE): _skipgram_negative, (ARCH_SKIPGRAM, LOSS_HIERARCHICAL): _skipgram_hierarchical,
