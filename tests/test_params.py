@@ -43,11 +43,6 @@ def test_every_choice_is_checked(name):
         Word2Vec(**{name: "nonsense"}).fit(SENTENCES)
 
 
-def test_cuda_is_refused_in_one_line_until_a_backend_exists():
-    with pytest.raises(ParameterError, match=r"^device='cuda' is not available in this version"):
-        Word2Vec(device="cuda", min_count=1, progress=False).fit(SENTENCES)
-
-
 def test_every_flag_parameter_is_a_train_option_with_its_default_in_the_help():
     train = build_parser()._subparsers._group_actions[0].choices["train"]
     help_text = " ".join(train.format_help().split())

@@ -58,12 +58,21 @@ def check_limits(settings: Settings, tables: Tables, dim: int) -> None:
 
 
 class CudaBackend:
-    """Trains chunks on one GPU; ``blocks``: windows in flight at once (default 32 per multiprocessor)."""
+    """Trains chunks on one GPU; ``blocks``: windows in flight at once (default 32 per multiprocessor).
+
+    ``hierarchical=True`` lets the kernel train hierarchical softmax, which it does
+    exactly step by step (tests/engine/test_cuda.py) but which diverged on an H200
+    at full occupancy, so :class:`~wordvec.Word2Vec` does not offer it yet.
+    """
 
     name = "cuda"
 
     def __init__(self, weights: Weights, tables: Tables, settings: Settings, states: np.ndarray,
-                 blocks: int | None = None, atomic: bool = True):
+                 blocks: int | None = None, atomic: bool = True, hierarchical: bool = False):
+        if settings.loss == LOSS_HIERARCHICAL and not hierarchical:
+            raise ParameterError("loss='hierarchical' is not available on device='cuda' yet: on a card, thousands "
+                                 "of windows updating the root's rows at once diverge; use loss='negative' or "
+                                 "device='cpu'")
         self.cuda = load_cuda()
         if weights.bag_indptr is not None:
             raise ParameterError("subword bags are not available on device='cuda' yet; use device='cpu'")
