@@ -1,9 +1,12 @@
+import gzip
+import threading
+
 import numpy as np
 import pytest
 
 from wordvec.errors import DataError
 from wordvec.text import corpus, scan
-from wordvec.text.scan import iter_chunks, scan_corpus
+from wordvec.text.scan import Share, iter_chunks, scan_corpus
 
 
 def ids_of(result):
@@ -81,3 +84,53 @@ def test_threads_give_the_serial_vocabulary_and_ids(tmp_path, monkeypatch, worke
     assert threaded.vocab.counts.tolist() == serial.vocab.counts.tolist()
     assert ids_of(threaded) == ids_of(serial) and threaded.crc32 == serial.crc32
     assert threaded.n_tokens == serial.n_tokens and len(serial.vocab) > 100
+
+
+class _Allgather:
+    """What MPI's allgather does, for processes played by threads."""
+
+    def __init__(self, n):
+        self.items, self.barrier = [None] * n, threading.Barrier(n)
+
+    def share(self, rank):
+        def exchange(x):
+            self.items[rank] = x
+            self.barrier.wait()
+            everyone = list(self.items)
+            self.barrier.wait()
+            return everyone
+        return Share(rank, len(self.items), exchange)
+
+
+def _all_ids(scanned):
+    return np.concatenate([c for _, c in iter_chunks(scanned.ids, 1 << 16)] or [np.zeros(0, np.int32)])
+
+
+@pytest.mark.parametrize("parts", [1, 2, 3, 5])
+def test_shares_scanned_apart_give_the_vocabulary_and_ids_of_one_scan(tmp_path, parts):
+    """Each share reads its byte ranges only; merged, they are the serial scan: vocabulary, counts,
+    and the ids of the shares one after another (a plain file cut mid-line, a short one, a .gz)."""
+    rng = np.random.default_rng(4)
+    text = "\n".join(" ".join(f"w{x}" for x in rng.zipf(1.5, rng.integers(0, 15)) % 300) for _ in range(4000))
+    (tmp_path / "a.txt").write_text(text)  # no final line end
+    (tmp_path / "b.txt").write_text("w1 w2\n\nw3 w1 w1\n")
+    with gzip.open(tmp_path / "c.gz", "wt") as f:
+        f.write(text[: len(text) // 3] + "\n")
+    corpus = [tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.gz"]
+    serial = scan_corpus(corpus, tmp_path, 2, None, name="serial.ids")
+    gather, scanned = _Allgather(parts), [None] * parts
+
+    def scan(rank):
+        scanned[rank] = scan_corpus(corpus, tmp_path, 2, None, name=f"{rank}.ids", share=gather.share(rank))
+
+    threads = [threading.Thread(target=scan, args=(rank,)) for rank in range(parts)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for s in scanned:
+        assert s.vocab.words == serial.vocab.words and np.array_equal(s.vocab.counts, serial.vocab.counts)
+    assert np.array_equal(np.concatenate([_all_ids(s) for s in scanned]), _all_ids(serial))
+    assert sum(s.n_words for s in scanned) == serial.n_words and sum(s.n_tokens for s in scanned) == serial.n_tokens
+    if parts > 1:
+        assert all(s.n_tokens < serial.n_tokens for s in scanned)  # nobody read everything

@@ -61,18 +61,26 @@ def open_binary(path: Path) -> BinaryIO:
     return _OPENERS.get(path.suffix.lower(), open)(path, "rb")
 
 
-def read_blocks(path: Path) -> Iterator[bytes]:
+def read_blocks(path: Path, start: int = 0, end: int | None = None) -> Iterator[bytes]:
     """Yield the bytes of ``path`` in blocks of whole lines, checked to be UTF-8 text.
 
     A line longer than 64 MiB goes on in pieces cut at white space; a word is
     never split: one that fills 64 MiB of buffer without ending is an error.
+    With ``start`` or ``end`` (byte offsets of an uncompressed file), only the
+    lines that begin in [start, end) are read: ranges that tile a file read each
+    line once. Line numbers in errors then count from the range's first line.
     """
     lineno = 1
     rest = b""
     try:
         with open_binary(path) as f:
-            while True:
-                block = f.read(_BLOCK)
+            left = _seek_line(f, start, end)
+            while left is None or left > 0:
+                block = f.read(_BLOCK if left is None else min(_BLOCK, left))
+                if left is not None:
+                    left -= len(block)
+                    if left <= 0 and not block.endswith(b"\n"):  # finish the line that crosses the end
+                        block += f.readline()
                 if not block:
                     break
                 data = rest + block
@@ -92,6 +100,36 @@ def read_blocks(path: Path) -> Iterator[bytes]:
                 yield _checked(path, rest, lineno)
     except (OSError, EOFError, lzma.LZMAError, zlib.error) as exc:  # damaged compressed data too
         raise DataError(f"{path}: cannot read: {exc}") from None
+
+
+def _seek_line(f: BinaryIO, start: int, end: int | None) -> int | None:
+    """Move ``f`` to the first line beginning at or after ``start``; returns the bytes from there to
+    ``end`` (None: to the end of the file)."""
+    if start > 0:
+        f.seek(start - 1)
+        if f.read(1) != b"\n":
+            f.readline()  # the rest of a line that began before start: the previous range's
+    return None if end is None else max(0, end - f.tell())
+
+
+def byte_ranges(files: list[Path], parts: int) -> list[list[tuple[Path, int, int | None]]]:
+    """``parts`` shares of ``files``, each a list of (path, start, end) in corpus order: uncompressed
+    files are cut into byte ranges of about equal size (whole lines, see :func:`read_blocks`),
+    compressed ones go whole to the share where they begin."""
+    sizes = [p.stat().st_size for p in files]
+    total, shares = max(sum(sizes), 1), [[] for _ in range(parts)]
+    offset = 0
+    for path, size in zip(files, sizes):
+        first = min(parts - 1, offset * parts // total)
+        if path.suffix.lower() in _OPENERS or size == 0:
+            shares[first].append((path, 0, None))
+        else:
+            for k in range(first, parts):
+                lo, hi = max(offset, k * total // parts), min(offset + size, (k + 1) * total // parts)
+                if hi > lo or (k == parts - 1 and lo < offset + size):
+                    shares[k].append((path, lo - offset, None if hi >= offset + size else hi - offset))
+        offset += size
+    return shares
 
 
 def read_lines(path: Path) -> Iterator[list[str]]:

@@ -28,7 +28,7 @@ import numpy as np
 
 from wordvec.errors import DataError, StorageError
 from wordvec.io.atomic import atomic_write, describe
-from wordvec.text.corpus import corpus_files, read_blocks
+from wordvec.text.corpus import byte_ranges, corpus_files, read_blocks
 from wordvec.text.tokenize import WordTable
 from wordvec.text.vocab import Vocabulary
 
@@ -46,6 +46,17 @@ class _ProvisionalIds(dict):
 
 
 @dataclass
+class Share:
+    """One process's part of a corpus that several processes (MPI ranks) scan together: process
+    ``rank`` of ``size`` reads its own byte ranges; ``exchange(x)`` returns every process's x in
+    rank order (an allgather)."""
+
+    rank: int
+    size: int
+    exchange: Callable[[object], list]
+
+
+@dataclass
 class ScannedCorpus:
     """A scanned corpus: its vocabulary and its words as ids in a file, ready for the epochs."""
 
@@ -60,7 +71,8 @@ class ScannedCorpus:
 
 
 def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | None,
-                name: str | None = "corpus.ids", base: Vocabulary | None = None, workers: int = 1) -> ScannedCorpus:
+                name: str | None = "corpus.ids", base: Vocabulary | None = None, workers: int = 1,
+                share: Share | None = None) -> ScannedCorpus:
     """Count ``corpus`` and store it as ids in ``workdir / name`` (see the module docstring).
 
     With ``name=None`` the ids go to an open temporary file without a name in
@@ -70,20 +82,32 @@ def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | Non
     new words join when they occur ``min_count`` times in ``corpus``;
     ``n_words`` counts the new corpus only and ``moved`` maps base ids to new ids.
     ``workers`` threads tokenize files (the result is the same for any number).
+    With a ``share``, this process scans only its byte ranges of the files and
+    stores only their ids, but the vocabulary is that of the whole corpus (the
+    merge of every share's counts, the same as one process's scan); ``n_words``
+    and ``n_tokens`` then count this share.
     """
     start = time.perf_counter()
     files = corpus_files(corpus)
     ids = workdir / name if name is not None else tempfile.TemporaryFile(dir=workdir)
     try:
         with tempfile.TemporaryFile(dir=workdir) as raw:  # no name: nothing to plant, nothing left behind
-            if files is not None:
-                words, counts = _encode_files(files, raw, workers)
+            if share is not None:
+                words, counts, mine, local = _encode_share(files, raw, workers, share)
+                n_tokens = int(local.sum())
+            elif files is not None:
+                words, counts = _encode_files([(path, 0, None) for path in files], raw, workers)
             else:
                 words, counts = _encode_token_lists(corpus, raw)
-            n_tokens = int(counts.sum())
-            if n_tokens == 0:
+            if share is None:
+                n_tokens = int(counts.sum())
+            if counts.sum() == 0:
                 raise DataError("the corpus is empty: it holds no tokens")
-            if base is None:
+            if share is not None:
+                vocab, remap = _choose_vocabulary(words, counts, min_count, max_vocab_size)
+                remap = remap[mine]
+                moved, n_words = None, int(local[remap >= 0].sum())
+            elif base is None:
                 vocab, remap = _choose_vocabulary(words, counts, min_count, max_vocab_size)
                 moved, n_words = None, vocab.total
             else:
@@ -101,16 +125,17 @@ def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | Non
     return ScannedCorpus(vocab, ids, n_words, n_tokens, seconds, n_ids, crc32, moved)
 
 
-def _encode_files(files: list[Path], raw: BinaryIO, workers: int = 1) -> tuple[Callable, np.ndarray]:
-    """Write provisional ids of every file's words to ``raw``. Returns a function
-    from provisional ids to words, and the counts.
+def _encode_files(parts: list[tuple[Path, int, int | None]], raw: BinaryIO,
+                  workers: int = 1) -> tuple[Callable, np.ndarray]:
+    """Write provisional ids of the words of every (file, start, end) byte range to ``raw``.
+    Returns a function from provisional ids to words, and the counts.
 
     With several ``workers``, threads tokenize blocks with tables of their own
     while this thread merges each block's table into the global one, in block
     order: the ids, the counts and the file are those of the serial pass.
     """
     table = WordTable()
-    blocks = (block for path in files for block in read_blocks(path))
+    blocks = (block for path, start, end in parts for block in read_blocks(path, start, end))
     if workers <= 1:
         for block in blocks:
             table.encode(block).tofile(raw)
@@ -119,6 +144,29 @@ def _encode_files(files: list[Path], raw: BinaryIO, workers: int = 1) -> tuple[C
             for local, ids in _in_order(pool, _encode_alone, blocks, workers + 1):
                 _merge(table, local, ids).tofile(raw)
     return table.words, table.counts[: table.n_words]
+
+
+def _encode_share(files: list[Path] | None, raw: BinaryIO, workers: int,
+                  share: Share) -> tuple[Callable, np.ndarray, np.ndarray, np.ndarray]:
+    """Encode this share's byte ranges, then merge every share's words in rank order (each share's
+    in its order of first appearance: the order of one process reading the shares one after
+    another). Returns the merged words and counts, this share's provisional ids in the merged
+    numbering, and this share's own counts."""
+    if files is None:
+        raise DataError("a corpus scanned by several processes must be files (a path, a directory or "
+                        "a list of paths), not token lists")
+    words, counts = _encode_files(byte_ranges(files, share.size)[share.rank], raw, workers)
+    index: dict[str, int] = {}
+    merged, mine = np.zeros(0, dtype=np.int64), None
+    for rank, (text, theirs) in enumerate(share.exchange(("\n".join(words(np.arange(len(counts)))), counts))):
+        ids = np.fromiter((index.setdefault(w, len(index)) for w in (text.split("\n") if text else [])),
+                          dtype=np.int64)
+        merged = np.concatenate([merged, np.zeros(len(index) - len(merged), dtype=np.int64)])
+        np.add.at(merged, ids, theirs)
+        if rank == share.rank:
+            mine = ids
+    every = list(index)
+    return (lambda chosen: [every[i] for i in chosen]), merged, mine, counts
 
 
 def _return_freed_memory() -> None:
