@@ -110,6 +110,10 @@ PARAMS: dict[str, Param] = {p.name: p for p in [
           "(Hogwild)", low=1, high=1024, none=True, compare=False),
     Param("device", str, "cpu", "where to train: 'cpu' (threads) or 'cuda' (one NVIDIA GPU, "
           "pip install 'wordvec[cuda]')", choices=("cpu", "cuda"), compare=False),
+    Param("distributed", bool, False, "train over MPI, each rank on its share of the corpus (launch with "
+          "mpiexec -n N; pip install 'wordvec[mpi]')", compare=False),
+    Param("sync_words", int, 1 << 18, "distributed: words a rank trains between two averagings of the ranks' "
+          "changes", low=1024, high=1 << 30),
     Param("progress", bool, True, "show a progress bar", compare=False),
     Param("callbacks", Callable, (), "callables f(model, epoch_loss) run at the end of each epoch",
           compare=False, save=False, flag=False),

@@ -55,6 +55,7 @@ def _continued_model(args: argparse.Namespace):
 
 def run_train(args: argparse.Namespace) -> int:
     """``wordvec train``: fit Word2Vec on a corpus and save the model or its vectors."""
+    from wordvec.training.distributed import writes_outputs
     from wordvec.training.word2vec import Word2Vec
 
     if args.resume and not args.checkpoint_dir:
@@ -65,6 +66,8 @@ def run_train(args: argparse.Namespace) -> int:
     else:
         model = Word2Vec(**{name: getattr(args, name) for name, p in params.PARAMS.items() if p.flag})
         model.fit(args.corpus, resume=args.resume)
+    if not writes_outputs(model.distributed):
+        return 0  # under MPI, rank 0 writes
     _save_model(model, args.output)
     print(f"trained {len(model.wv)} words, loss per epoch {', '.join(f'{x:.4f}' for x in model.loss_history_)}; "
           f"wrote {args.output}")

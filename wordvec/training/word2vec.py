@@ -27,6 +27,7 @@ from wordvec.io.native import load_arrays, save_arrays
 from wordvec.text.corpus import corpus_files
 from wordvec.text.scan import ScannedCorpus, scan_corpus
 from wordvec.text.vocab import Vocabulary
+from wordvec.training.distributed import Synchronised, open_world, share_of, syncs_per_epoch
 from wordvec.training.executors import open_executor
 from wordvec.training.limits import bounded_chunk, check_memory
 from wordvec.training.loop import Schedule, default_workers, run_epochs
@@ -112,12 +113,13 @@ class Word2Vec:
             warnings.warn(f"fit starts from scratch: the fitted vocabulary of {len(self.wv)} words and its "
                           f"vectors are replaced (partial_fit continues training instead)", stacklevel=2)
         start = time.perf_counter()
+        comm = self._world()
         if self.checkpoint_dir is None:
             workdir = Path(tmp_dir if tmp_dir is not None else tempfile.gettempdir())
             scanned = scan_corpus(corpus, workdir, self.min_count, self.max_vocab_size, name=None,
-                                  workers=self._schedule().workers)
+                                  workers=self._schedule().workers, share=share_of(comm) if comm else None)
             with scanned.ids:  # a file without a name: gone when closed, or when the process dies
-                self._train(scanned, None)
+                self._train(scanned, None, comm=comm)
         else:
             with run_lock(Path(self.checkpoint_dir)):
                 self._fit_with_checkpoints(corpus, Path(self.checkpoint_dir), resume)
@@ -147,6 +149,8 @@ class Word2Vec:
         """
         table.validate(self.get_params())
         table.PARAMS["epochs"].check(epochs if epochs is not None else self.epochs)
+        if self.distributed:
+            raise ParameterError("distributed=True is not available for partial_fit yet")
         if not hasattr(self, "wv"):
             return self.fit(corpus, tmp_dir) if epochs is None else self._fit_epochs(corpus, epochs, tmp_dir)
         if self.checkpoint_dir is not None:
@@ -256,11 +260,22 @@ class Word2Vec:
         model.wv = wv
         return model
 
+    def _world(self):
+        """MPI's communicator for ``distributed=True`` (None otherwise), checking what it supports."""
+        if not self.distributed:
+            return None
+        for name, value, allowed in (("checkpoint_dir", self.checkpoint_dir, None), ("device", self.device, "cpu")):
+            if value != allowed:
+                raise ParameterError(f"{name}={value!r} is not available with distributed=True yet")
+        return open_world()
+
     def _train(self, scanned: ScannedCorpus, fingerprint: list | None, saved: tuple | None = None,
-               grown: tuple | None = None, epochs: int | None = None) -> None:
+               grown: tuple | None = None, epochs: int | None = None, comm=None) -> None:
         vocab, schedule = scanned.vocab, self._schedule(epochs)
         check_memory(self.vector_size, len(vocab), self.loss == "hierarchical")
         weights, progress = self._initial_state(len(vocab), schedule.workers, saved, grown)
+        if comm is not None:  # the same first weights everywhere, other random streams on each rank
+            progress.states[:] = new_state([self.seed, comm.Get_rank()], schedule.workers)
         self.vocab_, self.loss_history_ = vocab, progress.loss_history
         self.wv = KeyedVectors(vocab.words, weights.vectors_in, vocab.counts)
         self.vectors_out_ = weights.vectors_out
@@ -279,8 +294,9 @@ class Word2Vec:
         words_before = progress.done
         try:
             with stop_on_signals() as stop:
-                seconds = run_epochs(scanned, lambda on_result: open_executor(backend, schedule.workers, on_result),
-                                     schedule, progress, self.progress, on_epoch_end, checkpointer, stop)
+                seconds = run_epochs(scanned, self._executors(backend, schedule, weights, scanned, comm),
+                                     schedule, progress, self.progress and (comm is None or comm.Get_rank() == 0),
+                                     on_epoch_end, checkpointer, stop)
             backend.host_weights()  # a GPU's weights come back into the host arrays
             if not (_all_finite(weights.vectors_in) and _all_finite(weights.vectors_out)):
                 raise TrainingDiverged("training diverged: the vectors hold NaN or infinite values")
@@ -294,6 +310,14 @@ class Word2Vec:
             (Path(self.checkpoint_dir) / CORPUS_FILE).unlink(missing_ok=True)
         logger.info("trained %d epochs of %d words (%.0f words/s)", schedule.epochs, scanned.n_words,
                     self.words_per_second_)
+
+    def _executors(self, backend, schedule: Schedule, weights, scanned: ScannedCorpus, comm):
+        """What opens the run's executor: threads on the backend, synchronised across ranks under MPI."""
+        if comm is None:
+            return lambda on_result: open_executor(backend, schedule.workers, on_result)
+        syncs = syncs_per_epoch(comm, scanned.n_words, self.sync_words)
+        return lambda on_result: Synchronised(open_executor(backend, schedule.workers, on_result), comm, weights,
+                                              scanned.n_words, syncs)
 
     def _initial_state(self, n: int, workers: int, saved: tuple | None,
                        grown: tuple | None = None) -> tuple[contract.Weights, Progress]:

@@ -1,0 +1,87 @@
+"""Word2Vec(distributed=True) under ``mpiexec -n 2`` (pip install 'wordvec[mpi]': mpi4py and mpich)."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from wordvec import Word2Vec
+from wordvec.errors import ParameterError
+
+MPIEXEC = shutil.which("mpiexec", path=str(Path(sys.executable).parent)) or shutil.which("mpiexec")
+ROOT = Path(__file__).resolve().parents[2]
+needs_mpi = pytest.mark.skipif(MPIEXEC is None or not __import__("importlib").util.find_spec("mpi4py"),
+                               reason="needs mpi4py and mpiexec: pip install 'wordvec[mpi]'")
+RANK_SCRIPT = """
+import sys, numpy as np
+from mpi4py import MPI
+from wordvec import Word2Vec
+model = Word2Vec(vector_size=16, window=3, min_count=1, epochs=6, workers=1, sample=0, alpha=0.05,
+                 distributed=True, sync_words=1024, progress=False).fit(sys.argv[1])
+np.save(f"{sys.argv[2]}/rank{MPI.COMM_WORLD.Get_rank()}.npy", model.wv.vectors)
+with open(f"{sys.argv[2]}/rank{MPI.COMM_WORLD.Get_rank()}.words", "w") as f:
+    f.write("\\n".join(model.wv.words))
+"""
+
+
+@pytest.fixture
+def topics(tmp_path):
+    """Two topics that never share a line, 6,000 lines."""
+    rng = np.random.default_rng(0)
+    lines = [" ".join(rng.choice([f"{t}{i}" for i in range(20)], size=8)) for _ in range(3000) for t in "ab"]
+    path = tmp_path / "topics.txt"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _mpiexec(*args, timeout=300):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([MPIEXEC, "-n", "2", *args], capture_output=True, text=True, env=env, timeout=timeout)
+
+
+def _topic_gap(words, vectors):
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = {w: i for i, w in enumerate(words)}
+    a = unit[[index[f"a{i}"] for i in range(20)]]
+    b = unit[[index[f"b{i}"] for i in range(20)]]
+    return float((a @ a.T)[np.triu_indices(20, 1)].mean() - (a @ b.T).mean())
+
+
+@needs_mpi
+def test_two_ranks_train_one_model_of_single_process_quality(topics, tmp_path):
+    done = _mpiexec(sys.executable, "-c", RANK_SCRIPT, str(topics), str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    words = (tmp_path / "rank0.words").read_text().split("\n")
+    assert words == (tmp_path / "rank1.words").read_text().split("\n")
+    v0, v1 = np.load(tmp_path / "rank0.npy"), np.load(tmp_path / "rank1.npy")
+    assert np.array_equal(v0, v1)  # every rank ends with the combined weights
+    single = Word2Vec(vector_size=16, window=3, min_count=1, epochs=6, workers=1, sample=0, alpha=0.05,
+                      progress=False).fit(topics)
+    assert words == single.wv.words  # the merged scan is the serial one
+    gap, single_gap = _topic_gap(words, v0), _topic_gap(single.wv.words, single.wv.vectors)
+    assert gap > 0.5 and gap > single_gap - 0.1, (gap, single_gap)
+
+
+@needs_mpi
+def test_the_command_line_under_mpiexec_writes_the_model_once(topics, tmp_path):
+    out = tmp_path / "m.npz"
+    done = _mpiexec(sys.executable, "-m", "wordvec", "train", str(topics), "-o", str(out), "--min-count", "1",
+                    "--epochs", "2", "--workers", "1", "--distributed", "--no-progress")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("wrote") == 1
+    assert len(Word2Vec.load(out).wv) == 40
+
+
+def test_distributed_outside_mpiexec_says_how_to_launch(topics):
+    launched = [v for v in ("PMI_RANK", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS")
+                if v in os.environ]
+    if launched:
+        pytest.skip(f"this test process itself runs under MPI ({launched[0]} is set)")
+    with pytest.raises(ParameterError, match=r"^distributed=True runs under MPI: launch it as mpiexec -n 4"):
+        Word2Vec(distributed=True, min_count=1, progress=False).fit(topics)
+    with pytest.raises(ParameterError, match=r"^device='cuda' is not available with distributed=True"):
+        Word2Vec(distributed=True, device="cuda", min_count=1, progress=False).fit(topics)
