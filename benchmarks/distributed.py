@@ -6,18 +6,20 @@ threads, same epochs), each in its own processes, and prints wall time, training
 words/s (all ranks together), analogy, WS353, SimLex (gensim's evaluation code,
 as vs_gensim.py) and the bytes each rank sent per epoch.
 
-    python benchmarks/distributed.py --ranks 2 --threads 2          # on 2 cores
+    python benchmarks/distributed.py --ranks 2 --threads 2          # on 2 cores (a .gz is unpacked first)
     python benchmarks/distributed.py --ranks 2,4,8 --threads 16 --sync-words 262144,1048576
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -68,6 +70,11 @@ def main() -> None:
     parser.add_argument("--sync-words", default="262144")
     parser.add_argument("--repeats", type=int, default=2, help="single-process runs, for the spread")
     args = parser.parse_args()
+    if args.corpus.suffix == ".gz":  # a compressed file goes whole to one rank: every run reads it uncompressed
+        plain = Path(tempfile.mkdtemp()) / args.corpus.stem
+        with gzip.open(args.corpus, "rb") as f, open(plain, "wb") as out:
+            shutil.copyfileobj(f, out)
+        args.corpus = plain
     print(f"# {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {args.corpus.name}, SG-NS dim 100, window 5, "
           f"negative 5, {args.epochs} epochs, {args.threads} threads in all")
     print("| ranks x threads | sync_words | wall s | words/s | analogy | WS353 | SimLex |")

@@ -112,7 +112,7 @@ PARAMS: dict[str, Param] = {p.name: p for p in [
           "pip install 'wordvec[cuda]')", choices=("cpu", "cuda"), compare=False),
     Param("distributed", bool, False, "train over MPI, each rank on its share of the corpus (launch with "
           "mpiexec -n N; pip install 'wordvec[mpi]')", compare=False),
-    Param("sync_words", int, 1 << 18, "distributed: words a rank trains between two averagings of the ranks' "
+    Param("sync_words", int, 1 << 18, "distributed: words a rank trains between two exchanges of the ranks' "
           "changes", low=1024, high=1 << 30),
     Param("progress", bool, True, "show a progress bar", compare=False),
     Param("callbacks", Callable, (), "callables f(model, epoch_loss) run at the end of each epoch",

@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -85,3 +86,20 @@ def test_distributed_outside_mpiexec_says_how_to_launch(topics):
         Word2Vec(distributed=True, min_count=1, progress=False).fit(topics)
     with pytest.raises(ParameterError, match=r"^device='cuda' is not available with distributed=True"):
         Word2Vec(distributed=True, device="cuda", min_count=1, progress=False).fit(topics)
+
+
+@needs_mpi
+def test_a_rank_that_fails_stops_every_rank_with_one_line_naming_it(tmp_path):
+    """Bad UTF-8 in the second half of the corpus: rank 1's share. Rank 0 would wait in its first
+    exchange forever; instead the job ends at once."""
+    good = "".join(f"w{i % 7} w{i % 5} w{i % 3}\n" for i in range(4000))
+    (tmp_path / "c.txt").write_bytes(good.encode() + b"caf\xe9\n" + b"w1 w2\n" * 100)
+    start = time.monotonic()
+    done = _mpiexec(sys.executable, "-m", "wordvec", "train", str(tmp_path / "c.txt"), "-o", str(tmp_path / "m.npz"),
+                    "--min-count", "1", "--workers", "1", "--distributed", "--no-progress", timeout=60)
+    assert done.returncode != 0 and time.monotonic() - start < 30
+    line = [x for x in done.stderr.splitlines() if x.startswith("wordvec: rank")]
+    assert len(line) == 1, done.stderr
+    assert line[0].startswith(f"wordvec: rank 1 of 2 failed, so every rank stops: DataError: {tmp_path / 'c.txt'}:")
+    assert line[0].endswith(": invalid UTF-8 (byte 0xe9)")
+    assert not (tmp_path / "m.npz").exists()

@@ -1,25 +1,31 @@
 """Data-parallel training over MPI: each rank trains its share of the corpus and the ranks
-average what they changed, every ``sync_words`` words.
+add up what they changed, every ``sync_words`` words.
 
 Launched as ``mpiexec -n N wordvec train ... --distributed`` (or
 ``Word2Vec(distributed=True)`` under ``mpiexec``), every rank scans its own byte
 ranges of the corpus (``text.scan.Share``; the vocabulary is the whole corpus's)
 and runs the usual executor on them. :class:`Synchronised` wraps that executor:
 at K points of every epoch, the same K on every rank, it waits for the chunks in
-flight and combines the ranks' changes since the last point with two allreduces.
-A row changed by c ranks moves by the mean of their changes,
+flight and adds up the ranks' changes since the last point with an allreduce:
 
-    w <- w_last + (sum_r (w_r - w_last)) / c,
+    w <- w_last + sum_r (w_r - w_last),
 
-so a rare word trained by one rank keeps its whole update and a frequent word
-trained by every rank takes the average, not the sum, of N steps taken from the
-same point (summing them overshoots). mpi4py is imported only here.
+Hogwild across ranks, each rank's updates reaching the others at the next point.
+Every occurrence of a word thus gets its step, as in one process. Averaging the
+changes of the rows several ranks changed, as model averaging does, was measured
+and lost 0.05 analogy on 2 ranks (BENCHMARKS.md): a frequent word then gets half
+its steps. A rank that fails stops every rank (:func:`fail_together`): the others
+would otherwise wait for it forever in their next allreduce. mpi4py is imported
+only here.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import math
 import os
+import sys
 
 import numpy as np
 
@@ -28,12 +34,14 @@ from wordvec.errors import ParameterError
 from wordvec.text.scan import Share
 from wordvec.training.executors import Executor
 
+logger = logging.getLogger("wordvec")
 INSTALL = "pip install 'wordvec[mpi]'"
 _LAUNCH_VARIABLES = ("PMI_RANK", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS")
 
 
 def open_world():
-    """MPI's world communicator, or a one-line :class:`ParameterError` saying how to launch."""
+    """MPI's world communicator, or a one-line :class:`ParameterError` saying how to launch. Ranks
+    other than 0 log warnings and errors only: rank 0 speaks for the run."""
     if not any(v in os.environ for v in _LAUNCH_VARIABLES):
         raise ParameterError("distributed=True runs under MPI: launch it as mpiexec -n 4 wordvec train CORPUS "
                              "-o model.npz --distributed (or mpiexec -n 4 python script.py)")
@@ -41,6 +49,8 @@ def open_world():
         from mpi4py import MPI
     except ImportError:
         raise ParameterError(f"distributed=True needs mpi4py and an MPI library: {INSTALL}") from None
+    if MPI.COMM_WORLD.Get_rank() != 0:
+        logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
     return MPI.COMM_WORLD
 
 
@@ -51,6 +61,22 @@ def writes_outputs(distributed: bool) -> bool:
     from mpi4py import MPI
 
     return MPI.COMM_WORLD.Get_rank() == 0
+
+
+@contextlib.contextmanager
+def fail_together(comm):
+    """Run a block on every rank; if it raises on one, print one line naming the rank and the error,
+    and end every rank of the job (MPI's Abort: mpiexec then stops the others)."""
+    if comm is None:
+        yield
+        return
+    try:
+        yield
+    except BaseException as exc:
+        sys.stderr.write(f"wordvec: rank {comm.Get_rank()} of {comm.Get_size()} failed, so every rank stops: "
+                         f"{type(exc).__name__}: {exc}\n")
+        sys.stderr.flush()
+        comm.Abort(1)
 
 
 def share_of(comm) -> Share:
@@ -77,7 +103,7 @@ class Synchronised:
             self.local.wait()
             self._combine()
         if self.synced == self.syncs:  # the epoch is over on this rank
-            self.done = self.synced = 0
+            self._epoch_over()
 
     def wait(self) -> None:
         """Wait for the chunks in flight; at the end of an epoch of a rank without words, take
@@ -86,7 +112,7 @@ class Synchronised:
         if self.words == 0:
             for _ in range(self.syncs):
                 self._combine()
-            self.synced = 0
+            self._epoch_over()
 
     def close(self) -> None:
         self.local.close()
@@ -98,17 +124,21 @@ class Synchronised:
     def __exit__(self, *exc) -> None:
         self.local.__exit__(*exc)
 
+    def _epoch_over(self) -> None:
+        if self.comm.Get_rank() == 0:
+            logger.info("rank 0 of %d: %d exchanges this epoch, %.1f MB of changes sent", self.comm.Get_size(),
+                        self.syncs, self.bytes_sent / 1e6)
+        self.done = self.synced = self.bytes_sent = 0
+
     def _combine(self) -> None:
         from mpi4py import MPI
 
         for current, last in zip((self.weights.vectors_in, self.weights.vectors_out), self.last):
             delta = current - last
-            changed = np.any(delta != 0, axis=1).astype(np.int32)
             self.comm.Allreduce(MPI.IN_PLACE, delta, op=MPI.SUM)
-            self.comm.Allreduce(MPI.IN_PLACE, changed, op=MPI.SUM)
-            last += delta / np.maximum(changed, 1)[:, None]
+            last += delta
             current[:] = last
-            self.bytes_sent += delta.nbytes + changed.nbytes
+            self.bytes_sent += delta.nbytes
         self.synced += 1
 
 

@@ -27,7 +27,7 @@ from wordvec.io.native import load_arrays, save_arrays
 from wordvec.text.corpus import corpus_files
 from wordvec.text.scan import ScannedCorpus, scan_corpus
 from wordvec.text.vocab import Vocabulary
-from wordvec.training.distributed import Synchronised, open_world, share_of, syncs_per_epoch
+from wordvec.training.distributed import Synchronised, fail_together, open_world, share_of, syncs_per_epoch
 from wordvec.training.executors import open_executor
 from wordvec.training.limits import bounded_chunk, check_memory
 from wordvec.training.loop import Schedule, default_workers, run_epochs
@@ -116,10 +116,11 @@ class Word2Vec:
         comm = self._world()
         if self.checkpoint_dir is None:
             workdir = Path(tmp_dir if tmp_dir is not None else tempfile.gettempdir())
-            scanned = scan_corpus(corpus, workdir, self.min_count, self.max_vocab_size, name=None,
-                                  workers=self._schedule().workers, share=share_of(comm) if comm else None)
-            with scanned.ids:  # a file without a name: gone when closed, or when the process dies
-                self._train(scanned, None, comm=comm)
+            with fail_together(comm):
+                scanned = scan_corpus(corpus, workdir, self.min_count, self.max_vocab_size, name=None,
+                                      workers=self._schedule().workers, share=share_of(comm) if comm else None)
+                with scanned.ids:  # a file without a name: gone when closed, or when the process dies
+                    self._train(scanned, None, comm=comm)
         else:
             with run_lock(Path(self.checkpoint_dir)):
                 self._fit_with_checkpoints(corpus, Path(self.checkpoint_dir), resume)
