@@ -134,3 +134,24 @@ def test_shares_scanned_apart_give_the_vocabulary_and_ids_of_one_scan(tmp_path, 
     assert sum(s.n_words for s in scanned) == serial.n_words and sum(s.n_tokens for s in scanned) == serial.n_tokens
     if parts > 1:
         assert all(s.n_tokens < serial.n_tokens for s in scanned)  # nobody read everything
+
+
+def test_shares_left_without_anything_to_read_are_reported(tmp_path, caplog):
+    """One compressed file cannot be cut: the other process would idle, and rank 0 says so."""
+    with gzip.open(tmp_path / "c.gz", "wt") as f:
+        f.write("a b c\nb c a\n" * 50)
+    gather, scanned = _Allgather(2), [None, None]
+
+    def scan(rank):
+        scanned[rank] = scan_corpus(tmp_path / "c.gz", tmp_path, 1, None, name=f"{rank}.ids", share=gather.share(rank))
+
+    threads = [threading.Thread(target=scan, args=(rank,)) for rank in range(2)]
+    with caplog.at_level("WARNING", logger="wordvec"):
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert [s.n_tokens for s in scanned] == [300, 0]
+    assert [r.message for r in caplog.records if r.levelname == "WARNING"] == [
+        "1 of 2 processes have nothing to read: compressed files cannot be cut, so each goes whole to one "
+        "process; give a directory of several files, or uncompressed text"]

@@ -155,7 +155,13 @@ def _encode_share(files: list[Path] | None, raw: BinaryIO, workers: int,
     if files is None:
         raise DataError("a corpus scanned by several processes must be files (a path, a directory or "
                         "a list of paths), not token lists")
-    words, counts = _encode_files(byte_ranges(files, share.size)[share.rank], raw, workers)
+    shares = byte_ranges(files, share.size)
+    idle = sum(not parts for parts in shares)
+    if idle and share.rank == 0:
+        logger.warning("%d of %d processes have nothing to read: compressed files cannot be cut, so each goes "
+                       "whole to one process; give a directory of several files, or uncompressed text",
+                       idle, share.size)
+    words, counts = _encode_files(shares[share.rank], raw, workers)
     index: dict[str, int] = {}
     merged, mine = np.zeros(0, dtype=np.int64), None
     for rank, (text, theirs) in enumerate(share.exchange(("\n".join(words(np.arange(len(counts)))), counts))):
