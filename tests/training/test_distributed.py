@@ -103,3 +103,27 @@ def test_a_rank_that_fails_stops_every_rank_with_one_line_naming_it(tmp_path):
     assert line[0].startswith(f"wordvec: rank 1 of 2 failed, so every rank stops: DataError: {tmp_path / 'c.txt'}:")
     assert line[0].endswith(": invalid UTF-8 (byte 0xe9)")
     assert not (tmp_path / "m.npz").exists()
+
+
+KILLED_SCRIPT = """
+import os, signal, sys
+from mpi4py import MPI
+from wordvec import Word2Vec
+
+def die(model, loss):
+    if MPI.COMM_WORLD.Get_rank() == 1:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+model = Word2Vec(vector_size=16, min_count=1, epochs=50, workers=1, distributed=True, sync_words=1024,
+                 progress=False, callbacks=[die]).fit(sys.argv[1])
+model.save(sys.argv[2])
+"""
+
+
+@needs_mpi
+def test_a_killed_rank_ends_the_job_without_a_hang_or_an_output(topics, tmp_path):
+    start = time.monotonic()
+    done = _mpiexec(sys.executable, "-c", KILLED_SCRIPT, str(topics), str(tmp_path / "m.npz"), timeout=120)
+    assert done.returncode != 0 and time.monotonic() - start < 30
+    assert "signal 9" in done.stdout + done.stderr  # mpiexec names the killed process and its signal
+    assert not (tmp_path / "m.npz").exists()
