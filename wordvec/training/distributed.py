@@ -73,7 +73,8 @@ def fail_together(comm):
     try:
         yield
     except BaseException as exc:
-        sys.stderr.write(f"wordvec: rank {comm.Get_rank()} of {comm.Get_size()} failed, so every rank stops: "
+        what = "was interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+        sys.stderr.write(f"wordvec: rank {comm.Get_rank()} of {comm.Get_size()} {what}, so every rank stops: "
                          f"{type(exc).__name__}: {exc}\n")
         sys.stderr.flush()
         comm.Abort(1)
