@@ -6,8 +6,7 @@ Launched as ``mpiexec -n N wordvec train ... --distributed`` (or
 ranges of the corpus (``text.scan.Share``; the vocabulary is the whole corpus's)
 and runs the usual executor on them. :class:`Synchronised` wraps that executor:
 at K points of every epoch, the same K on every rank, it waits for the chunks in
-flight and adds up the ranks' changes since the last point, exchanging only
-the rows each rank changed (an allgather of row numbers and changes):
+flight and adds up the ranks' changes since the last point with an allreduce:
 
     w <- w_last + sum_r (w_r - w_last),
 
@@ -133,23 +132,14 @@ class Synchronised:
         self.done = self.synced = self.bytes_sent = 0
 
     def _combine(self) -> None:
-        """Every rank gets every rank's changed rows (row numbers and changes, an allgather: the rows
-        no rank changed cost nothing) and adds them to the weights of the last exchange."""
+        from mpi4py import MPI
+
         for current, last in zip((self.weights.vectors_in, self.weights.vectors_out), self.last):
             delta = current - last
-            rows = np.flatnonzero(np.any(delta != 0, axis=1))
-            changes = np.ascontiguousarray(delta[rows])
-            counts = self.comm.allgather(len(rows))
-            all_rows = np.empty(sum(counts), dtype=np.int64)
-            all_changes = np.empty((sum(counts), delta.shape[1]), dtype=delta.dtype)
-            self.comm.Allgatherv(rows.astype(np.int64), (all_rows, counts))
-            self.comm.Allgatherv(changes, (all_changes, [c * delta.shape[1] for c in counts]))
-            start = 0
-            for n in counts:  # rank by rank: within one rank the rows are distinct
-                last[all_rows[start:start + n]] += all_changes[start:start + n]
-                start += n
+            self.comm.Allreduce(MPI.IN_PLACE, delta, op=MPI.SUM)
+            last += delta
             current[:] = last
-            self.bytes_sent += 8 * len(rows) + changes.nbytes
+            self.bytes_sent += delta.nbytes
         self.synced += 1
 
 
