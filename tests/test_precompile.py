@@ -71,7 +71,7 @@ def test_the_installed_package_carries_its_compiled_kernels():
 
 
 def test_an_edited_source_empties_the_cache_the_first_stamp_keeps_it(tmp_path):
-    from wordvec.precompile import STAMP, drop_stale_cache, sources_digest
+    from wordvec.numba_cache import STAMP, drop_stale_cache, sources_digest
 
     root = tmp_path / "package"
     cache = root / "engine" / "__pycache__"

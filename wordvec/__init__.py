@@ -13,7 +13,7 @@ The layers, each a subpackage:
 
 __version__ = "0.1.0"
 
-from wordvec.precompile import drop_stale_cache
+from wordvec.numba_cache import drop_stale_cache
 
 drop_stale_cache()  # before any compiled kernel loads: numba alone would miss an edited helper
 

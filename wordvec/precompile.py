@@ -14,25 +14,17 @@ It trains a tiny corpus with each architecture and output layer, learns and
 applies phrases, and writes and reads vectors in each word2vec format: the
 calls of a real run, with the argument types of a real run.
 
-numba checks a cached kernel against its own file only, not against the helpers
-it inlined from other files (``engine/cpu/vecops.py`` into ``kernel.py``, say),
-so an edited helper would leave the kernels running the old one.
-:func:`drop_stale_cache`, called when wordvec is imported, keeps a hash of every
-source file beside the cache and empties the cache when the hash changes.
+When the sources change, ``wordvec.numba_cache`` empties the cache at import.
 """
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-
-PACKAGE = Path(__file__).resolve().parent
-STAMP = Path("__pycache__") / "wordvec-sources.sha256"  # under the package: the sources the cache was built from
 
 _KINDS = [("skipgram", "negative"), ("skipgram", "hierarchical"), ("cbow", "negative"), ("cbow", "hierarchical")]
 
@@ -75,43 +67,6 @@ def precompile(workdir: Path) -> list[str]:
 
     timed("vector files", vector_files)
     return done
-
-
-def sources_digest(root: Path = PACKAGE) -> str:
-    """sha256 of every Python file under ``root`` (names and contents, in sorted order)."""
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def drop_stale_cache(root: Path = PACKAGE) -> bool:
-    """Delete numba's cache files under ``root`` if its sources changed since the cache's stamp was
-    written; then stamp the current sources. Returns whether files were deleted. A package
-    without a stamp keeps its cache (the first stamp is written by the build, or by the first
-    import of a source tree); a read-only package is left as it is."""
-    from wordvec.errors import StorageError
-    from wordvec.io.atomic import atomic_write
-
-    stamp, digest = root / STAMP, sources_digest(root)
-    try:
-        old = stamp.read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError):
-        old = None
-    if old == digest:
-        return False
-    dropped = False
-    try:
-        if old is not None:
-            for path in root.rglob("*.nb[ic]"):
-                path.unlink(missing_ok=True)
-                dropped = True
-        stamp.parent.mkdir(exist_ok=True)
-        with atomic_write(stamp, text=True) as f:
-            f.write(digest + "\n")
-    except (OSError, StorageError):  # a read-only install, or a race with another process: harmless
-        pass
-    return dropped
 
 
 def main() -> int:
