@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from vs_gensim import DATA  # noqa: E402
+from vs_gensim import DATA, run_json  # noqa: E402
 
 CHILD = """
 import json, sys, time
@@ -54,11 +52,7 @@ def run(corpus: Path, ranks: int, threads: int, epochs: int, sync: int) -> dict:
     if ranks > 1:
         mpiexec = shutil.which("mpiexec", path=str(Path(sys.executable).parent)) or "mpiexec"
         cmd = [mpiexec, "-n", str(ranks), *cmd]
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    if done.returncode != 0:
-        sys.exit(f"{ranks} rank(s) failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_json(cmd, {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}, f"{ranks} rank(s)")
 
 
 def main() -> None:

@@ -85,10 +85,14 @@ def run_child(library: str, config: str, args, workers: int, cache: str | None =
     cmd = [sys.executable, __file__, "--child", library, "--config", config, "--corpus", str(args.corpus),
            "--workers", str(workers), "--epochs", str(args.epochs),
            "--extra", args.wordvec_extra if library == "wordvec" else "{}"]
-    env = dict(os.environ, **({"NUMBA_CACHE_DIR": cache} if cache else {}))
+    return run_json(cmd, dict(os.environ, **({"NUMBA_CACHE_DIR": cache} if cache else {})), f"{library} {config}")
+
+
+def run_json(cmd: list[str], env: dict, what: str) -> dict:
+    """The JSON line a child process prints last; exits naming ``what`` if the child failed."""
     done = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if done.returncode != 0:
-        sys.exit(f"{library} {config} failed:\n{done.stderr[-3000:]}")
+        sys.exit(f"{what} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

@@ -18,6 +18,14 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+def write_topics(path: Path, words: int, lines: int) -> Path:
+    """A corpus of two topics that never share a line (a0.. and b0..), ``lines`` lines of each."""
+    rng = np.random.default_rng(0)
+    text = [" ".join(rng.choice([f"{t}{i}" for i in range(words)], size=8)) for _ in range(lines) for t in "ab"]
+    path.write_text("\n".join(text) + "\n")
+    return path
+
+
 def make_sentences(n_sentences: int = 300, seed: int = 0) -> list[list[str]]:
     """Sentences from a tiny grammar: two topics whose words co-occur."""
     rng = np.random.default_rng(seed)

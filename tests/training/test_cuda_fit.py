@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.conftest import write_topics
 from wordvec import Word2Vec
 from wordvec.io.checkpoints import list_checkpoints
 from wordvec.training.state import PREFIX
@@ -24,11 +25,7 @@ SETTINGS = dict(vector_size=8, window=2, min_count=1, negative=3, sample=0, devi
 @pytest.fixture
 def topics(tmp_path):
     """Two topics that never share a line: words of one topic should end up closer to each other."""
-    rng = np.random.default_rng(0)
-    lines = [" ".join(rng.choice([f"{t}{i}" for i in range(6)], size=8)) for _ in range(50) for t in "ab"]
-    path = tmp_path / "topics.txt"
-    path.write_text("\n".join(lines) + "\n")
-    return path
+    return write_topics(tmp_path / "topics.txt", 6, 50)
 
 
 @pytest.mark.parametrize("arch, loss", [("skipgram", "negative"), ("cbow", "negative")])

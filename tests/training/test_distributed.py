@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.conftest import write_topics
 from wordvec import Word2Vec
 from wordvec.errors import ParameterError
 
@@ -32,11 +33,7 @@ with open(f"{sys.argv[2]}/rank{MPI.COMM_WORLD.Get_rank()}.words", "w") as f:
 @pytest.fixture
 def topics(tmp_path):
     """Two topics that never share a line, 6,000 lines."""
-    rng = np.random.default_rng(0)
-    lines = [" ".join(rng.choice([f"{t}{i}" for i in range(20)], size=8)) for _ in range(3000) for t in "ab"]
-    path = tmp_path / "topics.txt"
-    path.write_text("\n".join(lines) + "\n")
-    return path
+    return write_topics(tmp_path / "topics.txt", 20, 3000)
 
 
 def _mpiexec(*args, timeout=300):

@@ -11,8 +11,8 @@ the card (``kernel``, ``draws``). numba-cuda is imported only here, only when
 
 from __future__ import annotations
 
-import importlib.util
 import contextlib
+import importlib.util
 import os
 import threading
 import warnings
@@ -74,6 +74,9 @@ class CudaBackend:
                                  "of windows updating the root's rows at once diverge; use loss='negative' or "
                                  "device='cpu'")
         self.cuda = load_cuda()
+        from wordvec.engine.cuda import kernel  # after load_cuda: it compiles for the device or the simulator
+
+        self.kernel = kernel
         if weights.bag_indptr is not None:
             raise ParameterError("subword bags are not available on device='cuda' yet; use device='cpu'")
         check_limits(settings, tables, weights.vectors_in.shape[1])
@@ -91,8 +94,6 @@ class CudaBackend:
 
     def train_chunk(self, chunk: np.ndarray, alpha_start: float, alpha_end: float, stream: int) -> ChunkResult:
         """Copy the chunk to the card on this thread's stream, train it, return its tally."""
-        from wordvec.engine.cuda.kernel import WARP, train_windows
-
         if stream not in self.streams:
             self.streams[stream] = self.cuda.stream()
         s, t, st = self.streams[stream], self.tables, self.settings
@@ -101,7 +102,7 @@ class CudaBackend:
         tally = self.cuda.to_device(np.zeros(2), stream=s)
         slope = (alpha_end - alpha_start) / max(1, len(chunk))
         with self.turns:
-            train_windows[min(self.blocks, max(1, len(chunk))), WARP, s](
+            self.kernel.train_windows[min(self.blocks, max(1, len(chunk))), self.kernel.WARP, s](
                 ids, seed, alpha_start, slope, self.vectors_in, self.vectors_out, t.keep_prob, t.noise_prob,
                 t.noise_alias, t.codes, t.points, t.lengths, st.arch, st.loss, st.window, st.shrink_windows,
                 st.negative, st.cbow_mean_gradient, self.atomic, tally)
