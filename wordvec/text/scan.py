@@ -94,22 +94,17 @@ def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | Non
         with tempfile.TemporaryFile(dir=workdir) as raw:  # no name: nothing to plant, nothing left behind
             if share is not None:
                 words, counts, mine, local = _encode_share(files, raw, workers, share)
-                n_tokens = int(local.sum())
-            elif files is not None:
-                words, counts = _encode_files([(path, 0, None) for path in files], raw, workers)
             else:
-                words, counts = _encode_token_lists(corpus, raw)
-            if share is None:
-                n_tokens = int(counts.sum())
+                words, counts = (_encode_files([(path, 0, None) for path in files], raw, workers)
+                                 if files is not None else _encode_token_lists(corpus, raw))
+                mine, local = None, counts
+            n_tokens = int(local.sum())
             if counts.sum() == 0:
                 raise DataError("the corpus is empty: it holds no tokens")
-            if share is not None:
+            if base is None:
                 vocab, remap = _choose_vocabulary(words, counts, min_count, max_vocab_size)
-                remap = remap[mine]
+                remap = remap if mine is None else remap[mine]  # a share: its own provisional ids
                 moved, n_words = None, int(local[remap >= 0].sum())
-            elif base is None:
-                vocab, remap = _choose_vocabulary(words, counts, min_count, max_vocab_size)
-                moved, n_words = None, vocab.total
             else:
                 vocab, remap, moved = _extend_vocabulary(base, words, counts, min_count, max_vocab_size)
                 n_words = int(counts[remap >= 0].sum())
