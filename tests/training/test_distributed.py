@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import write_topics
 from wordvec import Word2Vec
 from wordvec.errors import ParameterError
+from wordvec.training.state import load_state
 
 MPIEXEC = shutil.which("mpiexec", path=str(Path(sys.executable).parent)) or shutil.which("mpiexec")
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,3 +125,79 @@ def test_a_killed_rank_ends_the_job_without_a_hang_or_an_output(topics, tmp_path
     assert done.returncode != 0 and time.monotonic() - start < 30
     assert "signal 9" in done.stdout + done.stderr  # mpiexec names the killed process and its signal
     assert not (tmp_path / "m.npz").exists()
+
+
+CHECKPOINTED_SCRIPT = """
+import os, signal, sys
+from mpi4py import MPI
+from wordvec import Word2Vec
+
+def stop_or_die(model, loss):  # on rank 1 only, after epoch 2
+    if MPI.COMM_WORLD.Get_rank() == 1 and len(model.loss_history_) == 2:
+        os.kill(os.getpid(), getattr(signal, sys.argv[3]))
+
+try:
+    Word2Vec(vector_size=16, min_count=1, epochs=6, workers=1, distributed=True, sync_words=1024, progress=False,
+             checkpoint_dir=sys.argv[2], checkpoint_words=3000, callbacks=[stop_or_die]).fit(sys.argv[1])
+except KeyboardInterrupt as exc:  # rank 0 speaks for the run; the other ranks exit quietly
+    print(f"stopped: {exc}")
+    sys.exit(130)
+"""
+RESUME_FLAGS = ("--vector-size", "16", "--min-count", "1", "--epochs", "6", "--workers", "1", "--sync-words", "1024",
+                "--distributed", "--no-progress", "--resume")
+
+
+def _resume(topics, checkpoints, out, ranks="2"):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([MPIEXEC, "-n", ranks, sys.executable, "-m", "wordvec", "train", str(topics), "-o", str(out),
+                           "--checkpoint-dir", str(checkpoints), *RESUME_FLAGS],
+                          capture_output=True, text=True, env=env, timeout=300)
+
+
+@needs_mpi
+def test_a_stop_on_one_rank_checkpoints_every_rank_and_the_run_resumes(topics, tmp_path):
+    """SIGINT reaches rank 1 alone: at the next exchange every rank agrees to stop, rank 0 writes
+    one checkpoint with both ranks' positions, and the job ends with one line saying how to resume."""
+    checkpoints = tmp_path / "ck"
+    done = _mpiexec(sys.executable, "-c", CHECKPOINTED_SCRIPT, str(topics), str(checkpoints), "SIGINT")
+    assert done.returncode == 130, done.stderr
+    assert done.stdout.splitlines() == [f"stopped: training interrupted in epoch 3; resume with mpiexec -n 2 wordvec "
+                                        f"train ... --distributed --checkpoint-dir {checkpoints} --resume"]
+
+    arrays, meta, _ = load_state(checkpoints)
+    assert meta["epoch"] == 2 and not meta["finished"], meta["epoch"]  # stopped in epoch 3, at its first exchange
+    assert arrays["states"].shape == (2, 1) and len(meta["ranks"]) == 2
+    assert all(0 < r["position"] <= r["corpus_ids"][0] for r in meta["ranks"])
+    assert (checkpoints / "corpus.rank0.ids").is_file() and (checkpoints / "corpus.rank1.ids").is_file()
+
+    refused = _resume(topics, checkpoints, tmp_path / "m.npz", ranks="3")
+    assert refused.returncode == 1 and not (tmp_path / "m.npz").exists()
+    assert refused.stderr.strip().splitlines() == [
+        "wordvec: error: this checkpoint was written by 2 MPI ranks; resume it with mpiexec -n 2 ... --distributed"]
+
+    resumed = _resume(topics, checkpoints, tmp_path / "m.npz")
+    assert resumed.returncode == 0, resumed.stderr
+    model = Word2Vec.load(tmp_path / "m.npz")
+    assert len(model.loss_history_) == 6 and model.loss_history_[-1] < model.loss_history_[0]
+    assert not list(checkpoints.glob("corpus.rank*.ids"))  # the stored shares go once the run is finished
+    whole = _mpiexec(sys.executable, "-m", "wordvec", "train", str(topics), "-o", str(tmp_path / "whole.npz"),
+                     *RESUME_FLAGS[:-1])
+    assert whole.returncode == 0, whole.stderr
+    uninterrupted = Word2Vec.load(tmp_path / "whole.npz")  # one thread a rank, two ranks: repeatable
+    assert np.array_equal(model.wv.vectors, uninterrupted.wv.vectors)  # resumed exactly where it stopped
+    assert model.loss_history_ == uninterrupted.loss_history_
+
+
+@needs_mpi
+def test_a_killed_rank_leaves_a_readable_checkpoint_that_resumes(topics, tmp_path):
+    checkpoints = tmp_path / "ck"
+    start = time.monotonic()
+    done = _mpiexec(sys.executable, "-c", CHECKPOINTED_SCRIPT, str(topics), str(checkpoints), "SIGKILL", timeout=120)
+    assert done.returncode != 0 and time.monotonic() - start < 30
+    assert "signal 9" in done.stdout + done.stderr
+    arrays, meta, _ = load_state(checkpoints)  # the newest checkpoint reads whole
+    assert meta["epoch"] == 1 and len(meta["ranks"]) == 2  # written in epoch 2, before the kill
+    resumed = _resume(topics, checkpoints, tmp_path / "m.npz")
+    assert resumed.returncode == 0, resumed.stderr
+    model = Word2Vec.load(tmp_path / "m.npz")
+    assert len(model.loss_history_) == 6 and _topic_gap(model.wv.words, model.wv.vectors) > 0.5

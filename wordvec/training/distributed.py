@@ -15,8 +15,15 @@ Every occurrence of a word thus gets its step, as in one process. Averaging the
 changes of the rows several ranks changed, as model averaging does, was measured
 and lost 0.05 analogy on 2 ranks (BENCHMARKS.md): a frequent word then gets half
 its steps. A rank that fails stops every rank (:func:`fail_together`): the others
-would otherwise wait for it forever in their next allreduce. mpi4py is imported
-only here.
+would otherwise wait for it forever in their next allreduce.
+
+Checkpoints are taken at the exchange points, where every rank holds the same
+weights: the ranks agree there whether one is due (rank 0's clock) or a stop was
+asked for on any rank, and rank 0 writes it with every rank's position
+(:class:`SharedCheckpointer`). Each rank keeps its share of the corpus as ids
+in the checkpoint directory, which must be one every rank sees (a shared file
+system on a cluster). A run resumes with the same number of ranks. mpi4py is
+imported only here.
 """
 
 from __future__ import annotations
@@ -30,9 +37,10 @@ import sys
 import numpy as np
 
 from wordvec.engine.contract import Weights
-from wordvec.errors import ParameterError
+from wordvec.errors import CheckpointError, ParameterError, TrainingInterrupted
 from wordvec.text.scan import Share
 from wordvec.training.executors import Executor
+from wordvec.training.state import CORPUS_FILE, Checkpointer, Progress, run_lock
 
 logger = logging.getLogger("wordvec")
 INSTALL = "pip install 'wordvec[mpi]'"
@@ -63,21 +71,34 @@ def writes_outputs(distributed: bool) -> bool:
     return MPI.COMM_WORLD.Get_rank() == 0
 
 
+def together(exc: BaseException, comm) -> BaseException:
+    """Mark an error that every rank raises at the same point (under MPI; ``comm`` None: as is)."""
+    if comm is not None:
+        exc.on_every_rank = True
+    return exc
+
+
 @contextlib.contextmanager
 def fail_together(comm):
     """Run a block on every rank; if it raises on one, print one line naming the rank and the error,
-    and end every rank of the job (MPI's Abort: mpiexec then stops the others)."""
+    and end every rank of the job (MPI's Abort: mpiexec then stops the others). An error that every
+    rank raised together (:func:`together`) is rank 0's to report; the other ranks exit quietly."""
     if comm is None:
         yield
         return
     try:
         yield
     except BaseException as exc:
+        if getattr(exc, "on_every_rank", False):
+            if comm.Get_rank() == 0:
+                raise
+            raise SystemExit(130 if isinstance(exc, KeyboardInterrupt) else 1) from None
         what = "was interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
         sys.stderr.write(f"wordvec: rank {comm.Get_rank()} of {comm.Get_size()} {what}, so every rank stops: "
                          f"{type(exc).__name__}: {exc}\n")
         sys.stderr.flush()
         comm.Abort(1)
+        raise  # should Abort return, this rank stops all the same
 
 
 def share_of(comm) -> Share:
@@ -88,30 +109,38 @@ def share_of(comm) -> Share:
 class Synchronised:
     """An executor whose ranks combine their weights ``syncs`` times an epoch (see the module).
 
-    ``words`` is this rank's words per epoch; the sync points fall after each
-    1/``syncs`` of them, and a rank with no words still takes part in each.
+    ``words`` is this rank's words per epoch; the exchanges fall after each 1/``syncs``
+    of them, the same on every rank, and a rank with no words still takes part in
+    each. At each exchange the ranks agree whether to checkpoint (``checkpointer``)
+    or stop (``stop`` set on any rank); ``progress`` is this rank's, as it stands
+    after the chunks submitted so far (``progress.synced``: the exchanges passed this epoch).
     """
 
-    def __init__(self, local: Executor, comm, weights: Weights, words: int, syncs: int):
+    def __init__(self, local: Executor, comm, weights: Weights, words: int, syncs: int, progress: Progress,
+                 stop, checkpointer: SharedCheckpointer | None = None):
         self.local, self.comm, self.weights, self.words, self.syncs = local, comm, weights, words, syncs
+        self.progress, self.stop, self.checkpointer = progress, stop, checkpointer
         self.last = [weights.vectors_in.copy(), weights.vectors_out.copy()]
-        self.done, self.synced, self.bytes_sent = 0, 0, 0
+        self.done = progress.done - progress.epoch * words  # this epoch's words, resumed mid-epoch
+        self.bytes_sent = 0
+        if progress.synced == self.syncs:  # resumed at the last exchange of an epoch: its exchanges are over
+            self._epoch_over()
 
     def submit(self, chunk: np.ndarray, alpha_start: float, alpha_end: float) -> None:
         self.local.submit(chunk, alpha_start, alpha_end)
         self.done += int(np.count_nonzero(chunk >= 0))
-        while self.synced < self.syncs and self.done * self.syncs >= (self.synced + 1) * self.words:
+        while self.progress.synced < self.syncs and self.done * self.syncs >= (self.progress.synced + 1) * self.words:
             self.local.wait()
             self._combine()
-        if self.synced == self.syncs:  # the epoch is over on this rank
+        if self.progress.synced == self.syncs:  # the epoch is over on this rank
             self._epoch_over()
 
     def wait(self) -> None:
         """Wait for the chunks in flight; at the end of an epoch of a rank without words, take
-        part in the epoch's synchronisations."""
+        part in the epoch's exchanges."""
         self.local.wait()
         if self.words == 0:
-            for _ in range(self.syncs):
+            while self.progress.synced < self.syncs:
                 self._combine()
             self._epoch_over()
 
@@ -126,10 +155,10 @@ class Synchronised:
         self.local.__exit__(*exc)
 
     def _epoch_over(self) -> None:
-        if self.comm.Get_rank() == 0:
+        if self.comm.Get_rank() == 0 and self.bytes_sent:
             logger.info("rank 0 of %d: %d exchanges this epoch, %.1f MB of changes sent", self.comm.Get_size(),
-                        self.syncs, self.bytes_sent / 1e6)
-        self.done = self.synced = self.bytes_sent = 0
+                        self.progress.synced, self.bytes_sent / 1e6)
+        self.done = self.progress.synced = self.bytes_sent = 0
 
     def _combine(self) -> None:
         from mpi4py import MPI
@@ -140,12 +169,115 @@ class Synchronised:
             last += delta
             current[:] = last
             self.bytes_sent += delta.nbytes
-        self.synced += 1
+        self.progress.synced += 1
+        self._safe_point()
+
+    def _safe_point(self) -> None:
+        """Every rank idle and equal: agree on a checkpoint (rank 0's clock) or a stop (any rank's request)."""
+        from mpi4py import MPI
+
+        due = self.checkpointer is not None and self.comm.Get_rank() == 0 and self.checkpointer.due(self.progress)
+        flags = np.array([self.stop.is_set(), due], dtype=np.int8)
+        self.comm.Allreduce(MPI.IN_PLACE, flags, op=MPI.MAX)
+        if flags.any() and self.checkpointer is not None:
+            self.checkpointer.save(self.progress)
+        if flags[0]:
+            where = (f"resume with mpiexec -n {self.comm.Get_size()} wordvec train ... --distributed --checkpoint-dir "
+                     f"{self.checkpointer.directory} --resume" if self.checkpointer is not None
+                     else "no checkpoint_dir was set, so it cannot be resumed")
+            raise together(TrainingInterrupted(f"training interrupted in epoch {self.progress.epoch + 1}; {where}"),
+                           self.comm)
+
+
+class SharedCheckpointer(Checkpointer):
+    """Checkpoints of a distributed run: every rank calls :meth:`save` at the same exchange point,
+    rank 0 writes the weights (the same on every rank there) with every rank's position
+    (``states`` and ``tallies`` gain a first axis of ranks; ``meta["ranks"]`` lists each rank's
+    position, words done and stored corpus)."""
+
+    def __init__(self, comm, corpus: dict, *args):
+        super().__init__(*args)
+        self.comm, self.corpus = comm, corpus  # corpus: this rank's n_words, n_tokens, corpus_ids
+
+    def save(self, progress: Progress, finished: bool = False):
+        mine = {**self.corpus, "position": progress.position, "done": progress.done}
+        ranks = self.comm.gather((mine, progress.states, progress.tallies), root=0)
+        problem, path = None, None
+        if ranks is not None:
+            whole = Progress(np.stack([r[1] for r in ranks]), np.stack([r[2] for r in ranks]), progress.epoch,
+                             progress.position, sum(r[0]["done"] for r in ranks), progress.loss_history,
+                             progress.synced)
+            self.meta["ranks"] = [r[0] for r in ranks]
+            try:
+                path = super().save(whole, finished)
+            except Exception as exc:  # noqa: BLE001 - every rank must hear of it, or they go on without a checkpoint
+                problem = exc
+        failed = self.comm.bcast(None if problem is None else f"{type(problem).__name__}: {problem}", root=0)
+        if failed:
+            raise together(problem if problem is not None else CheckpointError(failed), self.comm)
+        return path
+
+
+def rank_progress(arrays: dict, meta: dict, comm) -> tuple[dict, dict]:
+    """This rank's part of a distributed checkpoint, shaped as a single process's; refuses a
+    checkpoint written by another number of ranks."""
+    ranks = meta.get("ranks")
+    size = comm.Get_size() if comm is not None else 1
+    if (ranks is None) != (comm is None) or (ranks is not None and len(ranks) != size):
+        written = f"by {len(ranks)} MPI ranks" if ranks is not None else "by a single process"
+        how = (f"resume it with mpiexec -n {len(ranks)} ... --distributed" if ranks is not None
+               else "resume it without --distributed")
+        raise together(CheckpointError(f"this checkpoint was written {written}; {how}"), comm)
+    if ranks is None:
+        return arrays, meta
+    rank = comm.Get_rank()
+    return ({**arrays, "states": arrays["states"][rank], "tallies": arrays["tallies"][rank]},
+            {**meta, **ranks[rank]})
+
+
+def corpus_file(comm) -> str:
+    """The name of this process's stored corpus in a checkpoint directory."""
+    return CORPUS_FILE if comm is None else f"corpus.rank{comm.Get_rank()}.ids"
+
+
+def agree(comm, value, what: str) -> None:
+    """Refuse to go on, on every rank, unless ``value`` is the same on every rank."""
+    values = comm.allgather(value)
+    odd = next((r for r, v in enumerate(values) if v != values[0]), None)
+    if odd is not None:
+        raise together(CheckpointError(f"rank {odd} sees {values[odd]!r} where rank 0 sees {values[0]!r} as "
+                                       f"{what}: the checkpoint directory must be one every rank sees"), comm)
+
+
+@contextlib.contextmanager
+def lock_directory(directory, comm):
+    """Hold the checkpoint directory for this run (:func:`state.run_lock`): rank 0 holds the
+    lock, and no rank goes on if rank 0 could not take it."""
+    if comm is None:
+        with run_lock(directory):
+            yield
+        return
+    with contextlib.ExitStack() as stack:
+        problem = None
+        if comm.Get_rank() == 0:
+            try:
+                stack.enter_context(run_lock(directory))
+            except CheckpointError as exc:
+                problem = str(exc)
+        problem = comm.bcast(problem, root=0)
+        if problem is not None:
+            raise together(CheckpointError(problem), comm)
+        directory.mkdir(parents=True, exist_ok=True)
+        yield
 
 
 def syncs_per_epoch(comm, words: int, sync_words: int) -> int:
     """The same number on every rank: enough that no rank trains more than ``sync_words`` between two."""
     from mpi4py import MPI
 
+    if comm.Get_size() > 2 and comm.Get_rank() == 0:
+        logger.warning("%d ranks: adding up the changes of more than 2 ranks diverged in our measurements unless "
+                       "sync_words was at most about 8192 (BENCHMARKS.md, issue 13); 2 ranks train at the quality "
+                       "of one process", comm.Get_size())
     most = comm.allreduce(words, op=MPI.MAX)
     return max(1, math.ceil(most / sync_words))

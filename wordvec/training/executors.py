@@ -4,9 +4,8 @@ The epoch loop (``training.loop``) cuts the corpus into chunks, gives each its
 learning rates, and hands them to an :class:`Executor`; it knows nothing of
 threads, devices or machines. :class:`HogwildThreads` is the executor for host
 backends: ``workers`` threads, each with its own random stream, update shared
-weights without locks. A GPU backend (streams on one card) and a distributed
-executor (a local executor per rank plus synchronisation at :meth:`wait`) will
-implement the same three methods.
+weights without locks. The distributed executor (``training.distributed.Synchronised``)
+wraps one of them per rank and adds the ranks' exchanges between chunks.
 """
 
 from __future__ import annotations

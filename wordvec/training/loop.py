@@ -107,9 +107,9 @@ def _run_epoch(scanned: ScannedCorpus, executor: Executor, schedule: Schedule, p
             health.raise_if_diverged()  # never checkpoint broken weights
             _safe_point(progress, checkpointer, stop)
         n = int(np.count_nonzero(chunk >= 0))
-        executor.submit(chunk, schedule.alpha_at(progress.done / total),
-                        schedule.alpha_at((progress.done + n) / total))
-        progress.done += n
+        alphas = schedule.alpha_at(progress.done / total), schedule.alpha_at((progress.done + n) / total)
+        progress.position, progress.done = position + len(chunk), progress.done + n  # as it stands once trained
+        executor.submit(chunk, *alphas)
     executor.wait()
     health.raise_if_diverged()
 

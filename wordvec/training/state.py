@@ -49,6 +49,7 @@ class Progress:
     position: int = 0  # token offset of the next chunk of the current epoch
     done: int = 0  # words handed to the kernels over all epochs
     loss_history: list[float] = field(default_factory=list)
+    synced: int = 0  # exchanges of the ranks' changes passed this epoch (distributed runs)
 
 
 def corpus_fingerprint(files: list[Path] | None) -> list | None:
@@ -82,7 +83,7 @@ class Checkpointer:
         arrays = {**self.arrays(), "states": progress.states, "tallies": progress.tallies}
         meta = {**self.meta, "format": FORMAT, "version": 1, "epoch": progress.epoch,
                 "position": progress.position, "done": progress.done,
-                "loss_history": progress.loss_history, "finished": finished}
+                "loss_history": progress.loss_history, "synced": progress.synced, "finished": finished}
         save_checkpoint(path, arrays, meta)
         prune_checkpoints(self.directory, PREFIX, keep=2)
         self._last_time, self._last_words = time.monotonic(), progress.done
@@ -169,4 +170,5 @@ def restore_progress(arrays: dict, meta: dict, workers: int, seed_states: np.nda
     tallies = np.zeros((workers, 2))
     tallies[0] = arrays["tallies"].sum(axis=0)  # the epoch's tally so far, kept whole
     return Progress(states=states, tallies=tallies, epoch=int(meta["epoch"]), position=int(meta["position"]),
-                    done=int(meta["done"]), loss_history=[float(x) for x in meta["loss_history"]])
+                    done=int(meta["done"]), loss_history=[float(x) for x in meta["loss_history"]],
+                    synced=int(meta.get("synced", 0)))

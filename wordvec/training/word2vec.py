@@ -27,13 +27,13 @@ from wordvec.io.native import load_arrays, save_arrays
 from wordvec.text.corpus import corpus_files
 from wordvec.text.scan import ScannedCorpus, scan_corpus
 from wordvec.text.vocab import Vocabulary
-from wordvec.training.distributed import Synchronised, fail_together, open_world, share_of, syncs_per_epoch
+from wordvec.training import distributed
+from wordvec.training.distributed import fail_together, open_world, share_of, together
 from wordvec.training.executors import open_executor
 from wordvec.training.limits import bounded_chunk, check_memory
 from wordvec.training.loop import Schedule, default_workers, run_epochs
 from wordvec.training.signals import stop_on_signals
 from wordvec.training.state import (
-    CORPUS_FILE,
     Checkpointer,
     Progress,
     check_compatible,
@@ -42,7 +42,6 @@ from wordvec.training.state import (
     has_checkpoints,
     load_state,
     restore_progress,
-    run_lock,
 )
 from wordvec.vectors.keyedvectors import KeyedVectors
 
@@ -122,8 +121,8 @@ class Word2Vec:
                 with scanned.ids:  # a file without a name: gone when closed, or when the process dies
                     self._train(scanned, None, comm=comm)
         else:
-            with run_lock(Path(self.checkpoint_dir)):
-                self._fit_with_checkpoints(corpus, Path(self.checkpoint_dir), resume)
+            with fail_together(comm), distributed.lock_directory(Path(self.checkpoint_dir), comm):
+                self._fit_with_checkpoints(corpus, Path(self.checkpoint_dir), resume, comm)
         self.seconds_ = time.perf_counter() - start
         return self
 
@@ -191,16 +190,21 @@ class Word2Vec:
         vectors_out[moved] = self.vectors_out_
         return vectors_in, vectors_out
 
-    def _fit_with_checkpoints(self, corpus, checkpoints: Path, resume: bool) -> None:
-        if has_checkpoints(checkpoints) and not resume:
-            raise CheckpointError(f"checkpoint_dir {checkpoints} already holds checkpoints: resume them "
-                                  f"(Word2Vec.resume or fit(..., resume=True)) or choose another directory")
-        if resume and has_checkpoints(checkpoints):
-            self._resume_training(checkpoints, corpus_files(corpus) if corpus is not None else None)
+    def _fit_with_checkpoints(self, corpus, checkpoints: Path, resume: bool, comm=None) -> None:
+        found = has_checkpoints(checkpoints)
+        if comm is not None:
+            distributed.agree(comm, found, f"whether {checkpoints} holds checkpoints")
+        if found and not resume:
+            raise together(CheckpointError(f"checkpoint_dir {checkpoints} already holds checkpoints: resume them "
+                                           f"(Word2Vec.resume or fit(..., resume=True)) or choose another "
+                                           f"directory"), comm)
+        if found:
+            self._resume_training(checkpoints, corpus_files(corpus) if corpus is not None else None, comm)
         else:
-            self._train(scan_corpus(corpus, checkpoints, self.min_count, self.max_vocab_size, CORPUS_FILE,
-                                    workers=self._schedule().workers),
-                        corpus_fingerprint(corpus_files(corpus)))
+            self._train(scan_corpus(corpus, checkpoints, self.min_count, self.max_vocab_size,
+                                    distributed.corpus_file(comm), workers=self._schedule().workers,
+                                    share=share_of(comm) if comm else None),
+                        corpus_fingerprint(corpus_files(corpus)), comm=comm)
 
     @classmethod
     def resume(cls, checkpoint_dir: str | os.PathLike, progress: bool = True,
@@ -211,24 +215,28 @@ class Word2Vec:
         arrays, meta, path = load_state(checkpoint_dir)
         values = {name: value for name, value in meta["params"].items() if name in table.PARAMS}
         model = cls(**{**values, "checkpoint_dir": checkpoint_dir, "progress": progress,
+                       "distributed": "ranks" in meta,
                        "workers": workers if workers is not None else meta.get("workers"),
                        "device": device if device is not None else meta.get("device", "cpu"),
                        "checkpoint_every": meta.get("checkpoint_every"),
                        "checkpoint_words": meta.get("checkpoint_words")})
         return model.fit(None, resume=True)
 
-    def _resume_training(self, checkpoints: Path, files) -> None:
+    def _resume_training(self, checkpoints: Path, files, comm=None) -> None:
         arrays, meta, path = load_state(checkpoints)
+        if comm is not None:
+            distributed.agree(comm, path.name, f"the newest checkpoint in {checkpoints}")
         check_compatible(path, meta, table.settings(self.get_params()), corpus_fingerprint(files))
+        arrays, meta = distributed.rank_progress(arrays, meta, comm)
         vocab = Vocabulary(meta["words"], arrays["counts"])
-        ids_path = checkpoints / CORPUS_FILE
+        ids_path = checkpoints / distributed.corpus_file(comm)
         if not meta.get("finished"):
             check_stored_corpus(path, ids_path, meta, len(vocab))
-        scanned = ScannedCorpus(vocab, ids_path, vocab.total, int(meta.get("n_tokens", vocab.total)), 0.0,
-                                *meta.get("corpus_ids", (0, 0)))
+        scanned = ScannedCorpus(vocab, ids_path, int(meta.get("n_words", vocab.total)),
+                                int(meta.get("n_tokens", vocab.total)), 0.0, *meta.get("corpus_ids", (0, 0)))
         logger.info("resuming from %s: epoch %d, %d of %d words done", path, meta["epoch"] + 1, meta["done"],
-                    self.epochs * vocab.total)
-        self._train(scanned, meta.get("corpus"), (arrays, meta))
+                    self.epochs * scanned.n_words)
+        self._train(scanned, meta.get("corpus"), (arrays, meta), comm=comm)
 
     def save(self, path: str | os.PathLike) -> None:
         """Save the fitted model in the native format (.npz arrays and JSON, no pickle):
@@ -265,9 +273,8 @@ class Word2Vec:
         """MPI's communicator for ``distributed=True`` (None otherwise), checking what it supports."""
         if not self.distributed:
             return None
-        for name, value, allowed in (("checkpoint_dir", self.checkpoint_dir, None), ("device", self.device, "cpu")):
-            if value != allowed:
-                raise ParameterError(f"{name}={value!r} is not available with distributed=True yet")
+        if self.device != "cpu":
+            raise ParameterError(f"device={self.device!r} is not available with distributed=True yet")
         return open_world()
 
     def _train(self, scanned: ScannedCorpus, fingerprint: list | None, saved: tuple | None = None,
@@ -275,7 +282,7 @@ class Word2Vec:
         vocab, schedule = scanned.vocab, self._schedule(epochs)
         check_memory(self.vector_size, len(vocab), self.loss == "hierarchical")
         weights, progress = self._initial_state(len(vocab), schedule.workers, saved, grown)
-        if comm is not None:  # the same first weights everywhere, other random streams on each rank
+        if comm is not None and saved is None:  # the same first weights everywhere, other random streams on each rank
             progress.states[:] = new_state([self.seed, comm.Get_rank()], schedule.workers)
         self.vocab_, self.loss_history_ = vocab, progress.loss_history
         self.wv = KeyedVectors(vocab.words, weights.vectors_in, vocab.counts)
@@ -285,19 +292,23 @@ class Word2Vec:
         backend = open_backend(self.device, weights, tables, self._kernel_settings(), progress.states)
         if backend.name == "cpu":  # a GPU's chunk takes milliseconds whatever the settings
             schedule.chunk_words = bounded_chunk(schedule.chunk_words, self._cost_per_word(tables, vocab.counts))
+        if comm is not None:  # an exchange falls between chunks: a chunk within the words between two
+            schedule.chunk_words = min(schedule.chunk_words, max(1024, self.sync_words // schedule.workers // 4))
 
         def on_epoch_end(epoch: int, loss: float) -> None:
             logger.info("epoch %d/%d: mean loss %.4f", epoch + 1, schedule.epochs, loss)
             for callback in self.callbacks:
                 callback(self, loss)
 
-        checkpointer = self._checkpointer(scanned, fingerprint, schedule.workers, backend)
+        checkpointer = self._checkpointer(scanned, fingerprint, schedule.workers, backend, comm)
         words_before = progress.done
         try:
             with stop_on_signals() as stop:
-                seconds = run_epochs(scanned, self._executors(backend, schedule, weights, scanned, comm),
-                                     schedule, progress, self.progress and (comm is None or comm.Get_rank() == 0),
-                                     on_epoch_end, checkpointer, stop)
+                executors = self._executors(backend, schedule, weights, scanned, comm, progress, stop, checkpointer)
+                # under MPI the ranks checkpoint and stop together, at their exchanges
+                seconds = run_epochs(scanned, executors, schedule, progress,
+                                     self.progress and (comm is None or comm.Get_rank() == 0), on_epoch_end,
+                                     checkpointer if comm is None else None, stop if comm is None else None)
             backend.host_weights()  # a GPU's weights come back into the host arrays
             if not (_all_finite(weights.vectors_in) and _all_finite(weights.vectors_out)):
                 raise TrainingDiverged("training diverged: the vectors hold NaN or infinite values")
@@ -308,17 +319,19 @@ class Word2Vec:
         self.words_per_second_ = (progress.done - words_before) / max(seconds, 1e-9)
         if checkpointer is not None:
             checkpointer.save(progress, finished=True)
-            (Path(self.checkpoint_dir) / CORPUS_FILE).unlink(missing_ok=True)
+            (Path(self.checkpoint_dir) / distributed.corpus_file(comm)).unlink(missing_ok=True)
         logger.info("trained %d epochs of %d words (%.0f words/s)", schedule.epochs, scanned.n_words,
                     self.words_per_second_)
 
-    def _executors(self, backend, schedule: Schedule, weights, scanned: ScannedCorpus, comm):
+    def _executors(self, backend, schedule: Schedule, weights, scanned: ScannedCorpus, comm, progress, stop,
+                   checkpointer):
         """What opens the run's executor: threads on the backend, synchronised across ranks under MPI."""
         if comm is None:
             return lambda on_result: open_executor(backend, schedule.workers, on_result)
-        syncs = syncs_per_epoch(comm, scanned.n_words, self.sync_words)
-        return lambda on_result: Synchronised(open_executor(backend, schedule.workers, on_result), comm, weights,
-                                              scanned.n_words, syncs)
+        syncs = distributed.syncs_per_epoch(comm, scanned.n_words, self.sync_words)
+        return lambda on_result: distributed.Synchronised(open_executor(backend, schedule.workers, on_result), comm,
+                                                          weights, scanned.n_words, syncs, progress, stop,
+                                                          checkpointer)
 
     def _initial_state(self, n: int, workers: int, saved: tuple | None,
                        grown: tuple | None = None) -> tuple[contract.Weights, Progress]:
@@ -341,7 +354,8 @@ class Word2Vec:
             progress = restore_progress(arrays, meta, workers, new_state(self.seed, workers))
         return contract.Weights(vectors_in.astype(np.float32, copy=False), vectors_out, *contract.identity_bags(n)), progress
 
-    def _checkpointer(self, scanned: ScannedCorpus, fingerprint, workers: int, backend) -> Checkpointer | None:
+    def _checkpointer(self, scanned: ScannedCorpus, fingerprint, workers: int, backend,
+                      comm=None) -> Checkpointer | None:
         if self.checkpoint_dir is None:
             return None
         meta = {"params": table.settings(self.get_params()), "words": scanned.vocab.words, "corpus": fingerprint,
@@ -354,7 +368,11 @@ class Word2Vec:
             return {"vectors_in": weights.vectors_in, "vectors_out": weights.vectors_out,
                     "counts": scanned.vocab.counts}
 
-        return Checkpointer(Path(self.checkpoint_dir), self.checkpoint_every, self.checkpoint_words, meta, arrays)
+        args = (Path(self.checkpoint_dir), self.checkpoint_every, self.checkpoint_words, meta, arrays)
+        if comm is None:
+            return Checkpointer(*args)
+        mine = {"n_words": scanned.n_words, "n_tokens": scanned.n_tokens, "corpus_ids": [scanned.n_ids, scanned.crc32]}
+        return distributed.SharedCheckpointer(comm, mine, *args)
 
     def _kernel_settings(self) -> contract.Settings:
         return contract.Settings(
