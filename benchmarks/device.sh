@@ -4,16 +4,18 @@
 #
 #   bash benchmarks/device.sh cores           # issue 11: scan, kernel scaling, SG-NS thread sweep vs gensim
 #   bash benchmarks/device.sh hs gpu          # hierarchical softmax at 16 threads; issue 12: benchmarks/gpu.py
+#   bash benchmarks/device.sh ranks           # issue 13: 1, 2, 4, 8 MPI ranks of 2 threads (benchmarks/distributed.py)
 #
-# Expects gensim's wheels in .whl/ (pip download --no-deps gensim smart_open) and the data in
-# .data/corpus/mix8m.txt.gz and .data/eval/ (the three evaluation files), carried beside the tree.
+# Expects gensim's wheels in .whl/ (pip download --no-deps gensim smart_open; for `ranks` also mpi4py
+# and mpich, --python-version of the machine's Python) and the data in .data/corpus/mix8m.txt.gz and
+# .data/eval/ (the three evaluation files), carried beside the tree.
 set -u
 OUT=${OUT:-/tmp/wordvec-device}; mkdir -p "$OUT"
 export PYTHONUNBUFFERED=1
 { date -u; lscpu; free -g; nvidia-smi; python3 -c "import sys, numpy, numba; print(sys.version, numpy.__version__, numba.__version__)"; } \
   > "$OUT/machine.txt" 2>&1
-python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl \
-  || echo "gensim wheels did not install" >&2
+python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site \
+  .whl/gensim-*.whl .whl/smart_open-*.whl || echo "gensim wheels did not install" >&2
 export PYTHONPATH=/tmp/site:$PWD
 mkdir -p ../shared/data/corpus ../shared/data/eval
 ln -sfn "$PWD/.data/corpus/mix8m.txt.gz" ../shared/data/corpus/mix8m.txt.gz
@@ -32,5 +34,13 @@ for what in "$@"; do
       step hs-16 timeout 100 python3 benchmarks/vs_gensim.py --configs sg-hs --workers 16 --gensim-workers 0 --tokens 8752426 ;;
     gpu)
       step gpu timeout 400 python3 benchmarks/gpu.py ;;
+    ranks)  # mpich's wheel keeps libmpi in PREFIX/lib, which --target would drop
+      python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --prefix /tmp/mpi \
+        .whl/mpi4py-*.whl .whl/mpich-*.whl || echo "MPI wheels did not install" >&2
+      export PATH=/tmp/mpi/bin:$PATH MPI4PY_LIBMPI=/tmp/mpi/lib/libmpi.so.12
+      export PYTHONPATH=$PYTHONPATH:$(echo /tmp/mpi/lib/python3*/site-packages)
+      step mpi timeout 30 mpiexec -n 2 python3 -c "from mpi4py import MPI; print(MPI.Get_library_version().split(chr(10))[0])"
+      step ranks timeout 420 python3 benchmarks/distributed.py --ranks 2,4,8 --threads 2 --per-rank \
+        --sync-words ${SYNC_WORDS:-262144,1048576} ${CORPUS:+--corpus $CORPUS} ;;
   esac
 done

@@ -3,11 +3,12 @@
 Runs ``Word2Vec`` as 1 process x T threads (``--repeats`` times, for the run-to-run
 spread of quality) and as N ranks x T/N threads under ``mpiexec`` (same total
 threads, same epochs), each in its own processes, and prints wall time, training
-words/s (all ranks together), analogy, WS353, SimLex (gensim's evaluation code,
-as vs_gensim.py) and the bytes each rank sent per epoch.
+words/s (all ranks together) and its ratio to the single process's (best of the
+repeats), and analogy, WS353, SimLex (gensim's evaluation code, as vs_gensim.py).
+With ``--per-rank`` every rank gets T threads (weak scaling: N ranks use N x T cores).
 
     python benchmarks/distributed.py --ranks 2 --threads 2          # on 2 cores (a .gz is unpacked first)
-    python benchmarks/distributed.py --ranks 2,4,8 --threads 16 --sync-words 262144,1048576
+    python benchmarks/distributed.py --ranks 2,4,8 --threads 2 --per-rank --sync-words 262144,1048576
 """
 
 from __future__ import annotations
@@ -52,7 +53,14 @@ def run(corpus: Path, ranks: int, threads: int, epochs: int, sync: int) -> dict:
     if ranks > 1:
         mpiexec = shutil.which("mpiexec", path=str(Path(sys.executable).parent)) or "mpiexec"
         cmd = [mpiexec, "-n", str(ranks), *cmd]
-    return run_json(cmd, {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}, f"{ranks} rank(s)")
+    path = os.pathsep.join(filter(None, (str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH"))))
+    try:
+        result = run_json(cmd, {**os.environ, "PYTHONPATH": path}, f"{ranks} rank(s)")
+    except SystemExit as failed:  # a run that diverges is a result too: the next ones still run
+        lines = [x for x in str(failed.code).splitlines() if x.startswith("wordvec:")] or [str(failed.code)[-300:]]
+        result = {"failed": lines[0]}
+    print(f"# {ranks} x {threads}, sync_words {sync}: {result}", flush=True)  # kept should a later run fail
+    return result
 
 
 def main() -> None:
@@ -60,6 +68,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=DATA / "corpus" / "mix8m.txt.gz")
     parser.add_argument("--ranks", default="2")
     parser.add_argument("--threads", type=int, default=2, help="threads in all (divided among the ranks)")
+    parser.add_argument("--per-rank", action="store_true", help="--threads threads on every rank")
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--sync-words", default="262144")
     parser.add_argument("--repeats", type=int, default=2, help="single-process runs, for the spread")
@@ -70,17 +79,22 @@ def main() -> None:
             shutil.copyfileobj(f, out)
         args.corpus = plain
     print(f"# {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {args.corpus.name}, SG-NS dim 100, window 5, "
-          f"negative 5, {args.epochs} epochs, {args.threads} threads in all")
-    print("| ranks x threads | sync_words | wall s | words/s | analogy | WS353 | SimLex |")
-    print("|---" * 7 + "|", flush=True)
+          f"negative 5, {args.epochs} epochs, {args.threads} threads {'a rank' if args.per_rank else 'in all'}")
+    print("| ranks x threads | sync_words | wall s | words/s | x one process | analogy | WS353 | SimLex |")
+    print("|---" * 8 + "|", flush=True)
     runs = [("1", "-", run(args.corpus, 1, args.threads, args.epochs, 1 << 20)) for _ in range(args.repeats)]
     for ranks in (int(r) for r in args.ranks.split(",")):
         for sync in (int(s) for s in args.sync_words.split(",")):
-            runs.append((str(ranks), sync, run(args.corpus, ranks, max(1, args.threads // ranks), args.epochs, sync)))
+            per = args.threads if args.per_rank else max(1, args.threads // ranks)
+            runs.append((str(ranks), sync, run(args.corpus, ranks, per, args.epochs, sync)))
+    single = max(r["words_per_second"] for ranks, _, r in runs if ranks == "1" and "failed" not in r)
     for ranks, sync, r in runs:
-        per = max(1, args.threads // int(ranks))
-        print(f"| {ranks} x {per} | {sync} | {r['seconds']:.1f} | {r['words_per_second']:,.0f} | {r['analogy']:.4f} | "
-              f"{r['ws353']:.4f} | {r['simlex']:.4f} |")
+        per = args.threads if args.per_rank else max(1, args.threads // int(ranks))
+        if "failed" in r:
+            print(f"| {ranks} x {per} | {sync} | failed: {r['failed']} |||||")
+            continue
+        print(f"| {ranks} x {per} | {sync} | {r['seconds']:.1f} | {r['words_per_second']:,.0f} | "
+              f"{r['words_per_second'] / single:.2f}x | {r['analogy']:.4f} | {r['ws353']:.4f} | {r['simlex']:.4f} |")
 
 
 if __name__ == "__main__":
