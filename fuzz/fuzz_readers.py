@@ -29,7 +29,9 @@ import numpy as np
 
 from wordvec import KeyedVectors
 from wordvec.errors import DataError
+from wordvec.io.fasttext import write_fasttext_bin
 from wordvec.io.registry import UNTRUSTED_READERS
+from wordvec.text.subwords import Ngrams
 
 SPECIAL = [b"\x00", b"\xff", b"\xc3", b" ", b"\n", b"\t", b"-", b"9", b"nan", b"inf", b"1e999", b"\r\n"]
 
@@ -42,6 +44,8 @@ def seeds(workdir: Path) -> dict[str, list[bytes]]:
     kv.save_word2vec_format(workdir / "v.txt")
     kv.save_word2vec_format(workdir / "v.bin", binary=True)
     kv.save(workdir / "v.npz")
+    write_fasttext_bin(KeyedVectors(words, vectors, None, Ngrams(2, 4, 16), rng.normal(size=(16, 5)).astype(np.float32)),
+                       workdir / "f.bin")
     from wordvec.text.phrases import Phrases
 
     Phrases(min_count=1, threshold=0.1, connector_words={"and"}).fit(
@@ -56,8 +60,9 @@ def seeds(workdir: Path) -> dict[str, list[bytes]]:
         "word2vec-binary": [(workdir / "v.bin").read_bytes()],
         "glove": [glove],
         "native": [(workdir / "v.npz").read_bytes()],
+        "fasttext": [(workdir / "f.bin").read_bytes()],
         "phrases": [(workdir / "p.npz").read_bytes()],
-        "any-vectors": [(workdir / name).read_bytes() for name in ("v.txt", "v.bin", "v.npz")] + [glove],
+        "any-vectors": [(workdir / name).read_bytes() for name in ("v.txt", "v.bin", "v.npz", "f.bin")] + [glove],
     }
 
 

@@ -15,8 +15,10 @@ from wordvec import Phrases, Word2Vec, load
 from wordvec.engine import tables
 from wordvec.engine.cpu import kernel
 from wordvec.io import vector_parse
+from wordvec.engine.cpu import rng as cpu_rng
+from wordvec.io.fasttext import write_fasttext_bin
 from wordvec.io.formats import write_word2vec
-from wordvec.text import phrases_kernel, tokenize
+from wordvec.text import phrases_kernel, subwords as sub, tokenize
 
 corpus = sys.argv[1]
 rng = np.random.default_rng(1)
@@ -24,10 +26,14 @@ with open(corpus, "w") as f:
     for _ in range(300):
         f.write(" ".join(f"t{i}" for i in rng.integers(0, 80, size=9)) + "\\n")
     f.write(" ".join(f"r{i}" for i in range(40_000)) + "\\n")  # a vocabulary that outgrows the first table
-for arch in ("skipgram", "cbow"):
-    for loss in ("negative", "hierarchical"):
-        model = Word2Vec(vector_size=16, window=3, min_count=2, epochs=2, workers=2, arch=arch, loss=loss,
-                         progress=False).fit(corpus)
+for subwords in (True, False):
+    for arch in ("skipgram", "cbow"):
+        for loss in ("negative", "hierarchical"):
+            model = Word2Vec(vector_size=16, window=3, min_count=2, epochs=2, workers=2, arch=arch, loss=loss,
+                             subwords=subwords, buckets=500, progress=False).fit(corpus)
+    if subwords:
+        write_fasttext_bin(model.wv, corpus + ".ft")
+        load(corpus + ".ft")["unseen"]
 list(Phrases(min_count=2, threshold=0.0).fit(corpus)[corpus])
 for binary in (False, True):
     write_word2vec(corpus + ".w2v", model.wv.words, model.wv.vectors, binary=binary)
@@ -38,7 +44,8 @@ dispatchers = {**{f.__name__: f for f in kernel.KERNELS.values()},
                "rehash": tokenize.rehash,
                "parse_text": vector_parse.parse_text,
                "parse_binary": vector_parse.parse_binary, "count_runs": phrases_kernel.count_runs,
-               "apply_runs": phrases_kernel.apply_runs}
+               "apply_runs": phrases_kernel.apply_runs, "bags": sub._bags, "mean_of_bags": sub.mean_of_bags,
+               "fill_uniform": cpu_rng.fill_uniform}
 print(json.dumps({name: [sum(d.stats.cache_hits.values()), sum(d.stats.cache_misses.values())]
                   for name, d in dispatchers.items()}))
 """

@@ -92,7 +92,14 @@ PARAMS: dict[str, Param] = {p.name: p for p in [
     Param("negative", int, 5, "noise words per prediction (loss='negative'); the literature uses 2-25",
           low=0, high=1000),
     Param("ns_exponent", float, 0.75, "noise distribution proportional to count ** ns_exponent"),
-    Param("alpha", float, None, "initial learning rate (None: 0.025 for skip-gram, 0.05 for CBOW)",
+    Param("subwords", bool, False, "fastText's model: a word's input vector is the mean of its own row and "
+          "the rows of its character n-grams, hashed into buckets, so unseen words get vectors too"),
+    Param("min_n", int, 3, "subwords: the shortest character n-gram (fastText's -minn)", low=1, high=64),
+    Param("max_n", int, 6, "subwords: the longest character n-gram (fastText's -maxn)", low=1, high=64),
+    Param("buckets", int, 2_000_000, "subwords: the rows the n-grams are hashed into (fastText's -bucket)",
+          low=1, high=(1 << 31) - 1),
+    Param("alpha", float, None, "initial learning rate (None: 0.025 for skip-gram, 0.05 for CBOW and with "
+          "subwords, as fastText)",
           low=0.0, low_open=True, high=1.0, none=True),
     Param("min_alpha", float, 1e-4, "learning rate reached at the end of the last epoch", low=0.0, high=1.0),
     Param("epochs", int, 5, "passes over the corpus", low=1),
@@ -126,15 +133,18 @@ PARAMS: dict[str, Param] = {p.name: p for p in [
 ]}
 
 # Rules that tie two parameters together: (parameter, test that fails, what is allowed).
-RULES: list[tuple[str, Callable[[dict], bool], str]] = [
+RULES: list[tuple[str, Callable[[dict], bool], str | Callable[[dict], str]]] = [
     ("negative", lambda v: v["loss"] == "negative" and v["negative"] < 1, 'an integer >= 1 with loss="negative"'),
     ("min_alpha", lambda v: v["min_alpha"] > initial_alpha(v), "at most alpha (the rate falls to it)"),
+    ("min_n", lambda v: v["min_n"] > v["max_n"], lambda v: f"at most max_n={v['max_n']}"),
 ]
 
 
 def initial_alpha(values: dict) -> float:
     """``alpha``, or its default for the architecture."""
-    return values["alpha"] if values["alpha"] is not None else (0.05 if values["arch"] == "cbow" else 0.025)
+    if values["alpha"] is not None:
+        return values["alpha"]
+    return 0.05 if values["arch"] == "cbow" or values.get("subwords") else 0.025  # fastText's lr: 0.05
 
 
 def validate(values: dict) -> None:
@@ -143,7 +153,7 @@ def validate(values: dict) -> None:
         param.check(values[name])
     for name, fails, allowed in RULES:
         if fails(values):
-            raise ParameterError(f"{name}={values[name]!r} must be {allowed}")
+            raise ParameterError(f"{name}={values[name]!r} must be {allowed(values) if callable(allowed) else allowed}")
 
 
 def settings(values: dict) -> dict:

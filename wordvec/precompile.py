@@ -10,9 +10,10 @@ cache; run it by hand after installing a wheel built elsewhere:
 
     python -m wordvec.precompile
 
-It trains a tiny corpus with each architecture and output layer, learns and
-applies phrases, and writes and reads vectors in each word2vec format: the
-calls of a real run, with the argument types of a real run.
+It trains a tiny corpus with each architecture and output layer, without and
+with subwords, learns and applies phrases, and writes and reads vectors in each
+word2vec format and fastText's: the calls of a real run, with the argument types
+of a real run.
 
 When the sources change, ``wordvec.numba_cache`` empties the cache at import.
 """
@@ -40,6 +41,7 @@ def _corpus(path: Path) -> Path:
 def precompile(workdir: Path) -> list[str]:
     """Call every kernel once (with the types a run uses); returns what was done, one line each."""
     from wordvec import Phrases, Word2Vec, load
+    from wordvec.io.fasttext import write_fasttext_bin
     from wordvec.io.formats import read_word2vec, write_word2vec
     from wordvec.text.tokenize import WordTable
 
@@ -53,9 +55,12 @@ def precompile(workdir: Path) -> list[str]:
 
     # enough distinct words to make the table grow (rehash)
     timed("tokenizer", lambda: WordTable().encode(" ".join(f"w{i}" for i in range(40_000)).encode()))
-    for arch, loss in _KINDS:
-        model = timed(f"train {arch} {loss}", lambda arch=arch, loss=loss: Word2Vec(
-            vector_size=8, min_count=1, epochs=1, workers=2, arch=arch, loss=loss, progress=False).fit(corpus))
+    for subwords in (False, True):
+        for arch, loss in _KINDS:
+            label = f"train {arch} {loss}{' with subwords' if subwords else ''}"
+            model = timed(label, lambda arch=arch, loss=loss, sub=subwords: Word2Vec(
+                vector_size=8, min_count=1, epochs=1, workers=2, arch=arch, loss=loss, subwords=sub, buckets=64,
+                progress=False).fit(corpus))
     timed("phrases", lambda: list(Phrases(min_count=1, threshold=0.0).fit(corpus)[corpus]))
 
     def vector_files() -> None:
@@ -64,6 +69,8 @@ def precompile(workdir: Path) -> list[str]:
             write_word2vec(path, model.wv.words, model.wv.vectors, binary=binary)
             read_word2vec(path, binary=binary)
             load(path)
+        write_fasttext_bin(model.wv, workdir / "fasttext.bin")  # the last model has subwords
+        load(workdir / "fasttext.bin")["unseen"]
 
     timed("vector files", vector_files)
     return done

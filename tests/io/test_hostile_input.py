@@ -11,10 +11,12 @@ from hypothesis import strategies as st
 
 from wordvec import KeyedVectors
 from wordvec.errors import DataError
+from wordvec.io.fasttext import write_fasttext_bin
 from wordvec.io.registry import UNTRUSTED_READERS
+from wordvec.text.subwords import Ngrams
 
 SEED_FILES = {"word2vec-text": "v.txt", "glove": "v.txt", "word2vec-binary": "v.bin", "native": "v.npz",
-              "phrases": "p.npz", "any-vectors": "v.bin"}
+              "phrases": "p.npz", "any-vectors": "v.bin", "fasttext": "f.bin"}
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -24,11 +26,13 @@ def valid_files(tmp_path_factory):
     kv.save_word2vec_format(d / "v.txt")
     kv.save_word2vec_format(d / "v.bin", binary=True)
     kv.save(d / "v.npz")
+    write_fasttext_bin(KeyedVectors(kv.words, kv.vectors, None, Ngrams(2, 4, 8), np.ones((8, 4), np.float32)),
+                       d / "f.bin")
     from wordvec.text.phrases import Phrases
 
     Phrases(min_count=1, threshold=0.1, connector_words={"and"}).fit([["the", "king", "and", "queen"]] * 3).save(
         d / "p.npz")
-    return {name: (d / name).read_bytes() for name in ("v.txt", "v.bin", "v.npz", "p.npz")}
+    return {name: (d / name).read_bytes() for name in ("v.txt", "v.bin", "v.npz", "p.npz", "f.bin")}
 
 
 @pytest.fixture(scope="module")

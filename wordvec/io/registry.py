@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wordvec.errors import DataError, ParameterError, quote
-from wordvec.io import formats
+from wordvec.io import fasttext, formats
 from wordvec.io.paths import regular_file
 from wordvec.vectors.keyedvectors import KeyedVectors
 
@@ -39,6 +39,9 @@ FORMATS: dict[str, Format] = {f.name: f for f in [
            lambda kv, p: kv.save_word2vec_format(p, binary=True), "word2vec.c's binary format"),
     Format("word2vec-text", (".txt", ".vec"), KeyedVectors.load_word2vec_format, KeyedVectors.save_word2vec_format,
            "word2vec text: a header 'n_words dim', then 'word v1 ... vd' lines (fastText's .vec)"),
+    Format("fasttext", (), fasttext.read_fasttext_bin, fasttext.write_fasttext_bin,
+           "fastText's binary model (.bin, by content): words, counts and n-gram buckets, so unseen words "
+           "get vectors; written by name (convert --to fasttext)"),
     Format("glove", (), lambda p: KeyedVectors(*formats.read_glove(p)),
            lambda kv, p: formats.write_glove(p, kv.words, kv.vectors), "GloVe text: word2vec text without the header"),
     Format("tsv", (), None, lambda kv, p: formats.write_projector(p, kv.words, kv.vectors),
@@ -48,14 +51,16 @@ DEFAULT = "word2vec-text"  # for a file name with no known suffix
 
 
 def sniff(path: str | os.PathLike) -> Format:
-    """The format of an existing vector file, from its first bytes: a zip (native), a header
-    'n_words dim' followed by text (word2vec text) or not (word2vec binary), or lines of a
-    word and numbers (GloVe). A file that is none of these raises DataError naming it."""
+    """The format of an existing vector file, from its first bytes: a zip (native), fastText's
+    magic number (fasttext), a header 'n_words dim' followed by text (word2vec text) or not
+    (word2vec binary), or lines of a word and numbers (GloVe). A file that is none of these raises DataError naming it."""
     path = regular_file(path, "vector file")
     with open(path, "rb") as f:
         head = f.read(1 << 16)
     if head.startswith(b"PK\x03\x04"):
         return FORMATS["native"]
+    if fasttext.is_fasttext_bin(head):
+        return FORMATS["fasttext"]
     first, _, rest = head.partition(b"\n")
     parts = first.split()
     if len(parts) == 2 and all(p.isdigit() for p in parts):
@@ -90,7 +95,8 @@ def _is_number(token: bytes) -> bool:
 
 def load(path: str | os.PathLike, mmap: bool = False) -> KeyedVectors:
     """The vectors of any file wordvec reads, whatever its name: a native file (saved vectors or
-    a Word2Vec model), word2vec binary or text, or GloVe text, told apart by their content.
+    a Word2Vec model), a fastText model (.bin), word2vec binary or text, or GloVe text, told
+    apart by their content.
 
     Parameters
     ----------

@@ -40,18 +40,21 @@ def available_memory() -> int | None:
         return None
 
 
-def check_memory(vector_size: int, n_words: int, hierarchical: bool) -> None:
+def check_memory(vector_size: int, n_words: int, hierarchical: bool, input_rows: int | None = None) -> None:
     """Refuse, before allocating them, weights that cannot fit in the memory available.
 
-    Two float32 matrices of (n_words, vector_size), plus one more of the input's
-    size while it is initialised.
+    float32 matrices of (input_rows, vector_size) (``n_words`` rows, or more with
+    subwords) and (n_words, vector_size), plus one more of the input's size while it
+    is initialised.
     """
-    needed = 3 * 4 * vector_size * n_words - (4 * vector_size if hierarchical else 0)
+    input_rows = n_words if input_rows is None else input_rows
+    needed = 4 * vector_size * (2 * input_rows + n_words) - (4 * vector_size if hierarchical else 0)
     available = available_memory()
     if available is not None and needed > available:
-        raise ParameterError(f"vector_size={vector_size} needs {_size(needed)} for the weights of {n_words:,} "
-                             f"words, more than the {_size(available)} of memory available; lower vector_size "
-                             f"or raise min_count")
+        what = f"{n_words:,} words" + (f" and {input_rows - n_words:,} n-gram buckets" if input_rows > n_words else "")
+        raise ParameterError(f"vector_size={vector_size} needs {_size(needed)} for the weights of {what}, more than "
+                             f"the {_size(available)} of memory available; lower vector_size, raise min_count"
+                             f"{' or lower buckets' if input_rows > n_words else ''}")
 
 
 def _size(n: float) -> str:

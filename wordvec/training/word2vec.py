@@ -21,9 +21,7 @@ from wordvec import params as table
 from wordvec.engine import contract, open_backend
 from wordvec.engine.cpu.rng import new_state
 from wordvec.engine.tables import build_tables
-from wordvec.errors import CheckpointError, ParameterError, StorageError, TrainingDiverged
-from wordvec.io.formats import check_finite
-from wordvec.io.native import load_arrays, save_arrays
+from wordvec.errors import CheckpointError, ParameterError, TrainingDiverged
 from wordvec.text.corpus import corpus_files
 from wordvec.text.scan import ScannedCorpus, scan_corpus
 from wordvec.text.vocab import Vocabulary
@@ -32,7 +30,9 @@ from wordvec.training.distributed import fail_together, open_world, share_of, to
 from wordvec.training.executors import open_executor
 from wordvec.training.limits import bounded_chunk, check_memory
 from wordvec.training.loop import Schedule, default_workers, run_epochs
+from wordvec.training import persist
 from wordvec.training.signals import stop_on_signals
+from wordvec.training.weights import bundle, grown_weights, input_rows, new_weights, ngrams_of, word_vectors
 from wordvec.training.state import (
     Checkpointer,
     Progress,
@@ -46,7 +46,6 @@ from wordvec.training.state import (
 from wordvec.vectors.keyedvectors import KeyedVectors
 
 logger = logging.getLogger("wordvec")
-_FORMAT = "wordvec.Word2Vec"
 
 
 class Word2Vec:
@@ -72,6 +71,9 @@ class Word2Vec:
     vectors_out_ : ndarray of float32, shape (n_words, vector_size) or (n_words - 1, vector_size)
         The output weights: one row per word (negative sampling) or per inner
         node of the Huffman tree (hierarchical softmax).
+    vectors_in_ : ndarray of float32, shape (n_words + buckets, vector_size)
+        With ``subwords``: the input rows, the words' then the n-gram buckets'
+        (``wv`` holds each word's mean of its bag, and the bucket rows for unseen words).
     loss_history_ : list of float
         Mean loss per prediction of each epoch, each taken before its update.
     words_per_second_ : float
@@ -149,8 +151,9 @@ class Word2Vec:
         """
         table.validate(self.get_params())
         table.PARAMS["epochs"].check(epochs if epochs is not None else self.epochs)
-        if self.distributed:
-            raise ParameterError("distributed=True is not available for partial_fit yet")
+        for name in ("distributed", "subwords"):
+            if getattr(self, name):
+                raise ParameterError(f"{name}=True is not available for partial_fit yet")
         if not hasattr(self, "wv"):
             return self.fit(corpus, tmp_dir) if epochs is None else self._fit_epochs(corpus, epochs, tmp_dir)
         if self.checkpoint_dir is not None:
@@ -175,20 +178,8 @@ class Word2Vec:
             self.epochs = saved_epochs
 
     def _grown_weights(self, scanned: ScannedCorpus) -> tuple[np.ndarray, np.ndarray]:
-        """Input and output weights for the grown vocabulary: old rows moved to their new ids,
-        new input rows uniform in +-0.5/dim as in fit, new output rows zero."""
-        n, dim, moved = len(scanned.vocab), self.vector_size, scanned.moved
-        fresh = np.ones(n, dtype=bool)
-        fresh[moved] = False
-        vectors_in = np.empty((n, dim), dtype=np.float32)
-        vectors_in[moved] = self.wv.vectors
-        rng = np.random.default_rng([self.seed, len(self.loss_history_)])
-        vectors_in[fresh] = (rng.random((int(fresh.sum()), dim), dtype=np.float32) - 0.5) / dim
-        if self.loss == "hierarchical":
-            return vectors_in, np.zeros((max(n - 1, 1), dim), np.float32)
-        vectors_out = np.zeros((n, dim), np.float32)
-        vectors_out[moved] = self.vectors_out_
-        return vectors_in, vectors_out
+        return grown_weights(scanned.moved, len(scanned.vocab), self.wv.vectors, self.vectors_out_,
+                             self.loss == "hierarchical", np.random.default_rng([self.seed, len(self.loss_history_)]))
 
     def _fit_with_checkpoints(self, corpus, checkpoints: Path, resume: bool, comm=None) -> None:
         found = has_checkpoints(checkpoints)
@@ -240,34 +231,25 @@ class Word2Vec:
 
     def save(self, path: str | os.PathLike) -> None:
         """Save the fitted model in the native format (.npz arrays and JSON, no pickle):
-        both weight matrices, the vocabulary with counts, the parameters and the loss history."""
-        if not hasattr(self, "wv"):
-            raise ValueError("this Word2Vec is not fitted yet: call fit first")
-        check_finite(self.wv.words, self.wv.vectors)
-        save_arrays(path, {"vectors": self.wv.vectors, "vectors_out": self.vectors_out_,
-                           "counts": self.vocab_.counts},
-                    {"format": _FORMAT, "version": 1, "words": self.wv.words,
-                     "params": table.saved(self.get_params()),
-                     "loss_history": self.loss_history_, "words_per_second": self.words_per_second_})
+        both weight matrices, the vocabulary with counts, the parameters and the loss history
+        (with subwords, the input rows of the words and the n-gram buckets too)."""
+        persist.save_model(self, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike, mmap: bool = False) -> Word2Vec:
         """Load a model written by :meth:`save` (``mmap=True`` maps the weights read-only).
         Parameters the file predates get their defaults."""
-        arrays, meta = load_arrays(path, mmap=mmap)
-        wv = KeyedVectors._from_saved(path, arrays, meta, _FORMAT)
-        try:
-            known = {name for name, param in table.PARAMS.items() if param.save}
-            model = cls(**{name: value for name, value in meta["params"].items() if name in known})
-            table.validate(model.get_params())
-            model.vocab_ = Vocabulary(wv.words, arrays["counts"])
-            model.loss_history_ = [float(x) for x in meta["loss_history"]]
-            model.words_per_second_ = float(meta["words_per_second"])
-            model.vectors_out_ = arrays["vectors_out"]
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise StorageError(f"{path} is not a valid {_FORMAT} file: {exc}") from None
-        model.wv = wv
-        return model
+        return persist.load_model(cls, path, mmap)
+
+    def _set_vectors(self, vocab, weights, ngrams) -> None:
+        """``wv`` from the training weights: the rows themselves, or with subwords each word's bag mean
+        and the bucket rows (for unseen words)."""
+        if ngrams is None:
+            self.wv = KeyedVectors(vocab.words, weights.vectors_in, vocab.counts)
+            return
+        self.vectors_in_ = weights.vectors_in
+        self.wv = KeyedVectors(vocab.words, word_vectors(weights, len(vocab)), vocab.counts, ngrams,
+                               weights.vectors_in[len(vocab):])
 
     def _world(self):
         """MPI's communicator for ``distributed=True`` (None otherwise), checking what it supports."""
@@ -280,13 +262,14 @@ class Word2Vec:
     def _train(self, scanned: ScannedCorpus, fingerprint: list | None, saved: tuple | None = None,
                grown: tuple | None = None, epochs: int | None = None, comm=None) -> None:
         vocab, schedule = scanned.vocab, self._schedule(epochs)
-        check_memory(self.vector_size, len(vocab), self.loss == "hierarchical")
-        weights, progress = self._initial_state(len(vocab), schedule.workers, saved, grown)
+        ngrams = ngrams_of(self.get_params())
+        check_memory(self.vector_size, len(vocab), self.loss == "hierarchical", input_rows(len(vocab), ngrams))
+        weights, progress = self._initial_state(vocab, schedule.workers, saved, grown)
         if comm is not None and saved is None:  # the same first weights everywhere, other random streams on each rank
             progress.states[:] = new_state([self.seed, comm.Get_rank()], schedule.workers)
         self.vocab_, self.loss_history_ = vocab, progress.loss_history
-        self.wv = KeyedVectors(vocab.words, weights.vectors_in, vocab.counts)
         self.vectors_out_ = weights.vectors_out
+        self._set_vectors(vocab, weights, ngrams)
         tables = build_tables(vocab.counts, vocab.keep_probability(self.sample), self.ns_exponent,
                               self.loss == "hierarchical")
         backend = open_backend(self.device, weights, tables, self._kernel_settings(), progress.states)
@@ -297,6 +280,8 @@ class Word2Vec:
 
         def on_epoch_end(epoch: int, loss: float) -> None:
             logger.info("epoch %d/%d: mean loss %.4f", epoch + 1, schedule.epochs, loss)
+            if ngrams is not None:  # the callbacks see the words' vectors as they now are
+                self._set_vectors(vocab, weights, ngrams)
             for callback in self.callbacks:
                 callback(self, loss)
 
@@ -312,6 +297,8 @@ class Word2Vec:
             backend.host_weights()  # a GPU's weights come back into the host arrays
             if not (_all_finite(weights.vectors_in) and _all_finite(weights.vectors_out)):
                 raise TrainingDiverged("training diverged: the vectors hold NaN or infinite values")
+            if ngrams is not None:
+                self._set_vectors(vocab, weights, ngrams)
         except TrainingDiverged as exc:
             raise TrainingDiverged(f"{exc}; the learning rate alpha={schedule.alpha} is likely too high "
                                    f"(the default is {table.initial_alpha({**self.get_params(), 'alpha': None})}); "
@@ -333,26 +320,23 @@ class Word2Vec:
                                                           weights, scanned.n_words, syncs, progress, stop,
                                                           checkpointer)
 
-    def _initial_state(self, n: int, workers: int, saved: tuple | None,
+    def _initial_state(self, vocab, workers: int, saved: tuple | None,
                        grown: tuple | None = None) -> tuple[contract.Weights, Progress]:
-        """Weights and progress of a new run (uniform input rows in +-0.5/dim, zero output rows,
-        as word2vec.c), of a continued one (``grown`` weights), or of a checkpoint."""
+        """Weights and progress of a new run, of a continued one (``grown`` weights), or of a checkpoint."""
         if grown is not None:
             vectors_in, vectors_out = grown
             history = list(self.loss_history_)
             progress = Progress(states=new_state(self.seed + len(history), workers),
                                 tallies=np.zeros((workers, 2)), loss_history=history)
         elif saved is None:
-            rng = np.random.default_rng(self.seed)
-            vectors_in = ((rng.random((n, self.vector_size), dtype=np.float32) - 0.5) / self.vector_size)
-            vectors_out = np.zeros((max(n - 1, 1) if self.loss == "hierarchical" else n, self.vector_size),
-                                   np.float32)
+            vectors_in, vectors_out = new_weights(len(vocab), self.vector_size, self.seed, self.loss == "hierarchical",
+                                                  ngrams_of(self.get_params()))
             progress = Progress(states=new_state(self.seed, workers), tallies=np.zeros((workers, 2)))
         else:
             arrays, meta = saved
             vectors_in, vectors_out = np.array(arrays["vectors_in"]), np.array(arrays["vectors_out"])
             progress = restore_progress(arrays, meta, workers, new_state(self.seed, workers))
-        return contract.Weights(vectors_in.astype(np.float32, copy=False), vectors_out, *contract.identity_bags(n)), progress
+        return bundle(vectors_in, vectors_out, vocab, ngrams_of(self.get_params())), progress
 
     def _checkpointer(self, scanned: ScannedCorpus, fingerprint, workers: int, backend,
                       comm=None) -> Checkpointer | None:

@@ -8,6 +8,7 @@ gensim's ``KeyedVectors`` where the concept is the same (``key_to_index``,
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import numbers
 import os
@@ -18,6 +19,7 @@ import numpy as np
 from wordvec.errors import StorageError, UnknownWordError
 from wordvec.io import formats
 from wordvec.io.native import load_arrays, save_arrays
+from wordvec.text.subwords import Ngrams
 from wordvec.vectors.scoring import unitvec  # noqa: F401  (re-exported: wordvec.vectors.keyedvectors.unitvec)
 from wordvec.vectors.similarity import Similarities
 
@@ -37,6 +39,10 @@ class KeyedVectors(Similarities):
         The vectors; modify them through :meth:`add_vectors` (norms are cached).
     counts : ndarray of shape (n_words,), optional
         Corpus counts: ``get_vecattr(word, "count")``, saved with the vectors.
+    ngrams : Ngrams, optional
+        With ``ngram_vectors``: the subword model (fastText's), which gives a word
+        outside the vocabulary the mean of its character n-grams' rows.
+    ngram_vectors : ndarray of shape (ngrams.buckets, dim), optional
 
     Attributes
     ----------
@@ -51,7 +57,8 @@ class KeyedVectors(Similarities):
     """
 
     def __init__(self, words: Sequence[str] | int, vectors: np.ndarray | None = None,
-                 counts: np.ndarray | None = None):
+                 counts: np.ndarray | None = None, ngrams: Ngrams | None = None,
+                 ngram_vectors: np.ndarray | None = None):
         if isinstance(words, numbers.Integral):  # gensim's KeyedVectors(vector_size)
             words, vectors = [], np.zeros((0, int(words)), dtype=np.float32)
         vectors = np.asarray(vectors)
@@ -67,6 +74,16 @@ class KeyedVectors(Similarities):
         if counts is not None:
             self.expandos["count"] = np.asarray(counts, dtype=np.int64).reshape(len(self.index_to_key))
         self._norms: np.ndarray | None = None  # cache; reset by every change made through this class
+        self.ngrams, self.ngram_vectors = ngrams, ngram_vectors
+        if (ngrams is None) != (ngram_vectors is None) or (
+                ngrams is not None and ngram_vectors.shape != (ngrams.buckets, self.vectors.shape[1])):
+            raise ValueError(f"n-gram vectors of shape {getattr(ngram_vectors, 'shape', None)} for "
+                             f"{getattr(ngrams, 'buckets', None)} buckets of dimension {self.vectors.shape[1]}")
+
+    def __repr__(self) -> str:
+        sub = (f", subwords: {self.ngrams.min_n}-{self.ngrams.max_n} character n-grams in {self.ngrams.buckets:,} "
+               f"buckets (vectors for unseen words too)" if self.ngrams is not None else "")
+        return f"<KeyedVectors: {len(self):,} words of dimension {self.vector_size}{sub}>"
 
     # lookups
 
@@ -84,7 +101,10 @@ class KeyedVectors(Similarities):
         return len(self.index_to_key)
 
     def __contains__(self, word: object) -> bool:
-        return word in self.key_to_index
+        """Whether ``word`` has a vector: a vocabulary word, or with subwords any word with an n-gram."""
+        if word in self.key_to_index:
+            return True
+        return self.ngrams is not None and isinstance(word, str) and len(self.ngrams.buckets_of(word)) > 0
 
     def has_index_for(self, key: object) -> bool:
         """Whether ``key`` is a word of the vocabulary."""
@@ -112,8 +132,20 @@ class KeyedVectors(Similarities):
     def __getitem__(self, keys) -> np.ndarray:
         """The vector of one word (dim,), or the matrix of several (n, dim)."""
         if isinstance(keys, (str, numbers.Integral)):
-            return self.vectors[self.index(keys)]
+            return self._vector(keys)
+        if self.ngrams is not None and any(isinstance(k, str) and k not in self.key_to_index for k in keys):
+            return np.stack([self._vector(k) for k in keys]).reshape(-1, self.vector_size)
         return self.vectors[[self.index(k) for k in keys]].reshape(-1, self.vector_size)
+
+    def _vector(self, key) -> np.ndarray:
+        """A vocabulary word's row; with subwords, an unseen word's mean of n-gram rows (fastText's
+        getWordVector); otherwise :class:`~wordvec.errors.UnknownWordError`."""
+        if self.ngrams is None or not isinstance(key, str) or key in self.key_to_index:
+            return self.vectors[self.index(key)]
+        rows = self.ngrams.buckets_of(key)
+        if len(rows) == 0:
+            raise UnknownWordError(key, self._close_spelling(key))
+        return self.ngram_vectors[rows].mean(axis=0, dtype=np.float32)
 
     def __setitem__(self, keys, vectors) -> None:
         """Set (or add) the vectors of one word or several."""
@@ -121,7 +153,9 @@ class KeyedVectors(Similarities):
 
     def get_vector(self, key: str, norm: bool = False) -> np.ndarray:
         """The vector of ``key``, scaled to length 1 if ``norm`` (computed for that row only)."""
-        return self.unit_rows(self.index(key)) if norm else self[key]
+        if norm and (self.ngrams is None or key in self.key_to_index):
+            return self.unit_rows(self.index(key))
+        return unitvec(self[key]).astype(np.float32) if norm else self[key]
 
     @property
     def norms(self) -> np.ndarray:
@@ -267,7 +301,18 @@ class KeyedVectors(Similarities):
         arrays = {"vectors": self.vectors, **{f"expando_{k}": v for k, v in self.expandos.items() if k != "count"}}
         if "count" in self.expandos:
             arrays["counts"] = self.expandos["count"]
-        save_arrays(path, arrays, {"format": _FORMAT, "version": 1, "words": self.index_to_key})
+        meta = {"format": _FORMAT, "version": 1, "words": self.index_to_key}
+        if self.ngrams is not None:
+            arrays["ngram_vectors"] = self.ngram_vectors
+            meta["ngrams"] = dataclasses.asdict(self.ngrams)
+        save_arrays(path, arrays, meta)
+
+    def without_subwords(self) -> KeyedVectors:
+        """The same words and vectors without the n-gram rows (no vectors for unseen words):
+        a much smaller file to save. The arrays are shared, not copied."""
+        kv = KeyedVectors(self.index_to_key, self.vectors)
+        kv.expandos = dict(self.expandos)
+        return kv
 
     @classmethod
     def load(cls, path: str | os.PathLike, mmap: bool = False) -> KeyedVectors:
@@ -294,10 +339,15 @@ class KeyedVectors(Similarities):
         if meta.get("format") != expected or "vectors" not in arrays or not isinstance(meta.get("words"), list):
             raise StorageError(f"{path} is not a {expected} file")
         try:
-            kv = cls(meta["words"], arrays["vectors"], arrays.get("counts"))
+            ngrams, ngram_vectors = None, None
+            if meta.get("ngrams") is not None:
+                ngrams = Ngrams(**meta["ngrams"])
+                ngram_vectors = arrays["ngram_vectors"] if "ngram_vectors" in arrays else \
+                    arrays["vectors_in"][len(meta["words"]):]  # a Word2Vec model: after the words' rows
+            kv = cls(meta["words"], arrays["vectors"], arrays.get("counts"), ngrams, ngram_vectors)
             for name in [n for n in arrays if n.startswith("expando_")]:
                 kv.expandos[name[len("expando_"):]] = np.asarray(arrays[name]).reshape(len(kv))
-        except ValueError as exc:
+        except (ValueError, TypeError, KeyError) as exc:
             raise StorageError(f"{path}: {exc}") from None
         return kv
 

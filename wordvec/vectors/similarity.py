@@ -124,7 +124,7 @@ class Similarities(Scorer):
         scores = self.cosine_scores(mean[None], restrict_vocab)[0]
         if topn is None:
             return scores
-        return self._best(scores, {self.get_index(k) for k in keys if isinstance(k, str)}, topn)
+        return self._best(scores, self._rows_of(keys), topn)
 
     def most_similar_cosmul(self, positive=(), negative=(), topn: int | None = 10,
                             restrict_vocab: int | None = None) -> list[tuple[str, float]] | np.ndarray:
@@ -138,7 +138,7 @@ class Similarities(Scorer):
         positive, negative = _as_list(positive), _as_list(negative)
         if not positive:
             raise ValueError("most_similar_cosmul needs at least one positive word")
-        exclude = {self.get_index(x) for x in positive + negative if isinstance(x, str)}
+        exclude = self._rows_of(positive + negative)
         pos, neg = ([self.get_vector(x, norm=True) if isinstance(x, str) else x for x in terms]
                     for terms in (positive, negative))
         scores = self._gensim_scores(pos, neg, "3cosmul", restrict_vocab)
@@ -208,6 +208,10 @@ class Similarities(Scorer):
         if method == "3cosmul":
             return self.most_similar_cosmul([b, c], [a], topn=topn, restrict_vocab=restrict_vocab)
         raise ValueError(f"method={method!r} must be '3cosadd' or '3cosmul'")
+
+    def _rows_of(self, keys) -> set[int]:
+        """The rows of the query words that have one (an unseen word composed from n-grams has none)."""
+        return {self.key_to_index[k] for k in keys if isinstance(k, str) and k in self.key_to_index}
 
     def _best(self, scores: np.ndarray, exclude: set[int], topn: int) -> list[tuple[str, float]]:
         best = self.top_indices(scores, topn + len(exclude))

@@ -42,3 +42,20 @@ def uniform(state, stream):
 def randint(state, stream, n):
     """An integer uniform on [0, n)."""
     return int(uniform(state, stream) * n)
+
+
+@njit(cache=True, nogil=True)
+def fill_uniform(out, low, high, seed):
+    """Fill the float32 matrix ``out`` with uniform draws on [low, high): a splitmix64 stream from
+    ``seed``, each 64 bits giving two 24-bit fractions. The same matrix for the same seed, at
+    about memory speed (the state stays in a register)."""
+    flat = out.reshape(-1)
+    z, scale = uint64(seed), (high - low) / 16777216.0
+    for i in range(0, flat.shape[0], 2):
+        z += _GAMMA
+        x = (z ^ (z >> uint64(30))) * _MIX1
+        x = (x ^ (x >> uint64(27))) * _MIX2
+        x ^= x >> uint64(31)
+        flat[i] = low + scale * float(x >> uint64(40))
+        if i + 1 < flat.shape[0]:
+            flat[i + 1] = low + scale * float((x >> uint64(8)) & uint64(0xFFFFFF))
