@@ -89,3 +89,10 @@ def test_damaged_files_are_one_line_errors(fasttext_model, tmp_path, change, mes
     with pytest.raises(DataError, match=message) as info:
         read_fasttext_bin(tmp_path / "bad.bin")
     assert "\n" not in str(info.value) and str(tmp_path / "bad.bin") in str(info.value)
+
+
+def test_a_word_fasttexts_format_cannot_hold_is_refused_before_anything_is_written(tmp_path):
+    kv = KeyedVectors(["ok", "nul\0inside"], np.zeros((2, 3), np.float32))
+    with pytest.raises(ValueError, match="holds a NUL character"):
+        write_fasttext_bin(kv, tmp_path / "x.bin")
+    assert not (tmp_path / "x.bin").exists()

@@ -96,6 +96,9 @@ def write_fasttext_bin(kv: KeyedVectors, path: str | os.PathLike, vectors_out: n
     not given; ``get_word_vector`` does not use it.
     """
     ngrams, n = kv.ngrams, len(kv)
+    bad = next((w for w in kv.words if not w or "\0" in w), None)
+    if bad is not None:
+        raise ValueError(f"word {quote(bad)} is empty or holds a NUL character: fastText's format cannot store it")
     if vectors_out is not None and vectors_out.shape != (n, kv.vector_size):
         vectors_out = None  # hierarchical softmax keeps inner nodes, which fastText lays out otherwise
     counts = kv.expandos.get("count", np.ones(n, dtype=np.int64))
