@@ -77,10 +77,11 @@ def read_fasttext_bin(path: str | os.PathLike) -> KeyedVectors:
             raise DataError(f"{path} is a quantised fastText model (.ftz): wordvec reads full ones (.bin)")
         rows = len(words) + (bucket if ngrams is not None else 0)
         matrix = reader.matrix(rows, dim, "input matrix")
-    indptr, indices = (ngrams or Ngrams(1, 0, 0)).bags(words)
-    ngram_rows = matrix[len(words):] if ngrams is not None else None
+    vectors, ngram_rows = matrix, None
+    if ngrams is not None:  # a word's vector: the mean of its row and its n-grams' rows
+        vectors, ngram_rows = mean_of_bags(matrix, *ngrams.bags(words)), matrix[len(words):]
     try:
-        return KeyedVectors(words, mean_of_bags(matrix, indptr, indices), counts, ngrams, ngram_rows)
+        return KeyedVectors(words, vectors, counts, ngrams, ngram_rows)
     except ValueError as exc:
         raise DataError(f"{path}: {exc}") from None
 

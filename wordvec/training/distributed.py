@@ -121,6 +121,7 @@ class Synchronised:
         self.local, self.comm, self.weights, self.words, self.syncs = local, comm, weights, words, syncs
         self.progress, self.stop, self.checkpointer = progress, stop, checkpointer
         self.last = [weights.vectors_in.copy(), weights.vectors_out.copy()]
+        self.deltas = [np.empty_like(m) for m in self.last]  # made once: a fresh one each exchange page-faults
         self.done = progress.done - progress.epoch * words  # this epoch's words, resumed mid-epoch
         self.bytes_sent = 0
         if progress.synced == self.syncs:  # resumed at the last exchange of an epoch: its exchanges are over
@@ -163,8 +164,8 @@ class Synchronised:
     def _combine(self) -> None:
         from mpi4py import MPI
 
-        for current, last in zip((self.weights.vectors_in, self.weights.vectors_out), self.last):
-            delta = current - last
+        for current, last, delta in zip((self.weights.vectors_in, self.weights.vectors_out), self.last, self.deltas):
+            np.subtract(current, last, out=delta)
             self.comm.Allreduce(MPI.IN_PLACE, delta, op=MPI.SUM)
             last += delta
             current[:] = last

@@ -25,12 +25,11 @@ from wordvec.errors import CheckpointError, ParameterError, TrainingDiverged
 from wordvec.text.corpus import corpus_files
 from wordvec.text.scan import ScannedCorpus, scan_corpus
 from wordvec.text.vocab import Vocabulary
-from wordvec.training import distributed
+from wordvec.training import distributed, persist
 from wordvec.training.distributed import fail_together, open_world, share_of, together
 from wordvec.training.executors import open_executor
 from wordvec.training.limits import bounded_chunk, check_memory
 from wordvec.training.loop import Schedule, default_workers, run_epochs
-from wordvec.training import persist
 from wordvec.training.signals import stop_on_signals
 from wordvec.training.weights import bundle, grown_weights, input_rows, new_weights, ngrams_of, word_vectors
 from wordvec.training.state import (
@@ -280,8 +279,9 @@ class Word2Vec:
 
         def on_epoch_end(epoch: int, loss: float) -> None:
             logger.info("epoch %d/%d: mean loss %.4f", epoch + 1, schedule.epochs, loss)
-            if ngrams is not None:  # the callbacks see the words' vectors as they now are
-                self._set_vectors(vocab, weights, ngrams)
+            if ngrams is not None:  # the callbacks, and the fitted model, see the words' vectors as they now are
+                self.wv.vectors[:] = word_vectors(weights, len(vocab))
+                self.wv.fill_norms(force=True)
             for callback in self.callbacks:
                 callback(self, loss)
 
@@ -297,8 +297,6 @@ class Word2Vec:
             backend.host_weights()  # a GPU's weights come back into the host arrays
             if not (_all_finite(weights.vectors_in) and _all_finite(weights.vectors_out)):
                 raise TrainingDiverged("training diverged: the vectors hold NaN or infinite values")
-            if ngrams is not None:
-                self._set_vectors(vocab, weights, ngrams)
         except TrainingDiverged as exc:
             raise TrainingDiverged(f"{exc}; the learning rate alpha={schedule.alpha} is likely too high "
                                    f"(the default is {table.initial_alpha({**self.get_params(), 'alpha': None})}); "
