@@ -70,8 +70,9 @@ def sniff(path: str | os.PathLike) -> Format:
     if len(parts) >= 2 and _is_text(head) and all(_is_number(p) for p in parts[1:]):
         return FORMATS["glove"]
     kind = "gzip-compressed" if head.startswith(b"\x1f\x8b") else "not"
-    raise DataError(f"{path} is {kind} a vector file wordvec reads (native .npz, word2vec binary or text, GloVe "
-                    f"text{'; decompress it first' if kind != 'not' else ''}): it starts with {quote(head[:40])}")
+    raise DataError(f"{path} is {kind} a vector file wordvec reads (native .npz, fastText .bin, word2vec binary "
+                    f"or text, GloVe text{'; decompress it first' if kind != 'not' else ''}): it starts with "
+                    f"{quote(head[:40])}")
 
 
 def _is_text(data: bytes) -> bool:
