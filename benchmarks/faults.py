@@ -47,7 +47,7 @@ while True:
     model.save(path) if kind == "model" else write_vectors(kv, path, kind)
 """
 KINDS = {"native": "v.npz", "model": "m.npz", "word2vec-binary": "v.bin", "word2vec-text": "v.txt",
-         "glove": "v.glove", "tsv": "tsvdir"}
+         "glove": "v.glove", "tsv": "tsvdir", "fasttext": "f.bin"}
 
 
 def corpus(path: Path, lines: int = 20000, vocab: int = 2000, seed: int = 0) -> Path:
