@@ -52,7 +52,7 @@ def setup(kind: str, corpus: Path, workdir: Path, dim: int, tokens: int, chunk: 
     scanned = scan_corpus(corpus, workdir, 5, None, name=f"{kind}.ids")
     vocab = scanned.vocab
     tables = build_tables(vocab.counts, vocab.keep_probability(model.sample), 0.75, loss == "hierarchical")
-    weights, progress = model._initial_state(len(vocab), 1, None)
+    weights, progress = model._initial_state(vocab, 1, None)
     chunks = [c.copy() for _, c in iter_chunks(scanned.ids, chunk)]
     every = max(1, len(chunks) * chunk // max(tokens, 1))
     chunks = chunks[::every]  # spread over the corpus

@@ -1,7 +1,8 @@
 """The CPU training kernel: one chunk of the corpus, skip-gram or CBOW, either output layer.
 
-The architecture only gathers the inputs and the target of each prediction;
-``output.predict_negative`` or ``output.predict_hierarchical`` does the rest. Every architecture predicts the center word
+The architecture only gathers the inputs of each prediction; the output layer
+chooses its rows (``output.negative_targets`` or ``output.path_targets``) and
+``output.binary_logistic_step`` does the rest. Every architecture predicts the center word
 of a window; they differ in what predicts it (the ``hidden`` rows):
 
 * skip-gram, per window: each context word's input vector, in one gradient step,
@@ -16,10 +17,10 @@ gradient reaching it goes to every row of the bag. A chunk holds word ids with
 
 There is one compiled kernel per architecture and output layer (:data:`KERNELS`),
 each the shared loop :func:`_train` with its step and its output layer fixed, so
-that a run compiles only the code it runs. While one window computes, the rows
-the next one will read first (its target's output rows, the context row that
-enters it) are prefetched: rows scattered over matrices larger than the caches
-are what the kernels wait for most.
+that a run compiles only the code it runs. Rows scattered over matrices larger
+than the caches are what the kernels wait for most, so each window's output rows
+are chosen (its negatives drawn) and prefetched :data:`LEAD` windows before it
+computes, and the context row that enters the next window one window before.
 """
 
 from __future__ import annotations
@@ -28,35 +29,37 @@ import numpy as np
 from numba import njit
 
 from wordvec.engine.contract import ARCH_CBOW, ARCH_SKIPGRAM, LOSS_HIERARCHICAL, LOSS_NEGATIVE
-from wordvec.engine.cpu.output import (
-    ahead_hierarchical,
-    ahead_negative,
-    predict_hierarchical,
-    predict_negative,
-)
+from wordvec.engine.cpu.output import binary_logistic_step, negative_targets, path_targets
 from wordvec.engine.cpu.prefetch import prefetch_row
 from wordvec.engine.cpu.rng import randint, uniform
 from wordvec.engine.cpu.vecops import add_bag_mean, gather_bag, scatter_bag, zero_row
 
 
+LEAD = 2  # windows between choosing (and prefetching) a window's output rows and computing it
+_RING = 4  # slots of chosen rows: a power of two above LEAD
+
+
 @njit(cache=True, nogil=True, fastmath=True, error_model="numpy", inline="always")
-def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, step, predict, ahead, per_context):
+def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, step, targets, per_context):
     """Train on one chunk with ``step`` (:func:`_skipgram_step` or :func:`_cbow_step`) and the output
-    layer ``predict``; returns ``(loss_sum, n_predictions, n_words)`` (see ``engine.contract``).
+    layer's ``targets``; returns ``(loss_sum, n_predictions, n_words)`` (see ``engine.contract``).
     ``per_context``: a prediction per context word (skip-gram) or per window (CBOW).
 
     The learning rate of the word at raw position p of the chunk is
     alpha_start + p (alpha_end - alpha_start) / n_words: each kept word gets the
     rate of its place among the raw words, so subsampling does not bend the schedule.
+    Random draws come in this order: a line's subsampling, the output rows of its
+    first LEAD words, then per word those of the word LEAD ahead and its window's reach.
     """
-    window, dim = settings.window, weights.vectors_in.shape[1]
+    window, dim, out = settings.window, weights.vectors_in.shape[1], weights.vectors_out
     width = max(settings.negative + 1, tables.codes.shape[1])
     span = 2 * min(window, chunk.shape[0])  # a context never holds more words than the chunk
     context = np.empty(span, dtype=np.int64)
     hidden = np.empty((span, dim), dtype=np.float32)
     grad = np.empty((span, dim), dtype=np.float32)
-    rows = np.empty(width, dtype=np.int64)
-    signs = np.empty(width, dtype=np.float32)
+    rows = np.empty((_RING, width), dtype=np.int64)  # slot p % _RING: the rows of the word at p
+    signs = np.empty((_RING, width), dtype=np.float32)
+    n_rows = np.zeros(_RING, dtype=np.int64)
     coeffs = np.empty((span, width), dtype=np.float32)
     sentence = np.empty(chunk.shape[0], dtype=np.int64)
     slope = (alpha_end - alpha_start) / max(1, np.count_nonzero(chunk >= 0))  # per word
@@ -65,17 +68,23 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
     while i < chunk.shape[0]:
         i, length, raw = _subsample_line(chunk, i, tables.keep_prob, state, stream, sentence)
         raw_per_kept = raw / max(length, 1)
+        for p in range(min(LEAD, length)):
+            n_rows[p] = targets(tables, settings.negative, sentence[p], out, state, stream, rows[p], signs[p])
         for pos in range(length):
-            if pos + 1 < length:  # the next window's new rows, while this one computes
-                ahead(tables, weights.vectors_out, sentence[pos + 1])
+            p = (pos + LEAD) % _RING
+            if pos + LEAD < length:
+                n_rows[p] = targets(tables, settings.negative, sentence[pos + LEAD], out, state, stream, rows[p],
+                                    signs[p])
+            if pos + 1 < length:  # the context row that enters the next window
                 prefetch_row(weights.vectors_in, sentence[min(pos + 1 + window, length - 1)])
             alpha = alpha_start + slope * (words_done + pos * raw_per_kept)
             reach = window - randint(state, stream, window) if settings.shrink_windows else window
             m = _gather_context(sentence, length, pos, reach, context)
             if m == 0:
                 continue
-            loss += step(predict, weights, tables, settings, sentence[pos], context, m, alpha, state, stream,
-                         hidden, grad, rows, signs, coeffs)
+            s = pos % _RING
+            loss += step(targets, weights, tables, settings, sentence[pos], context, m, alpha, state, stream,
+                         hidden, grad, rows[s], signs[s], n_rows[s], coeffs)
             n_predictions += m if per_context else 1
         words_done += raw
     return loss, n_predictions, words_done
@@ -108,15 +117,14 @@ def _gather_context(sentence, length, pos, reach, context):
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
-def _cbow_step(predict, weights, tables, settings, center, context, m, alpha, state, stream, hidden, grad, rows,
-               signs, coeffs):
-    """The mean of the context's input vectors predicts the center; each context word's rows
-    get the whole update (word2vec.c) or 1/m of it (``cbow_mean_gradient``)."""
+def _cbow_step(targets, weights, tables, settings, center, context, m, alpha, state, stream, hidden, grad, rows,
+               signs, k, coeffs):
+    """The mean of the context's input vectors predicts the center (output ``rows[:k]``); each
+    context word's rows get the whole update (word2vec.c) or 1/m of it (``cbow_mean_gradient``)."""
     zero_row(hidden, 0)
     for j in range(m):
         add_bag_mean(1.0 / m, weights, context[j], hidden, 0)
-    loss = predict(settings, tables, hidden, grad, 1, center, weights.vectors_out, alpha, state, stream,
-                   rows, signs, coeffs)
+    loss = binary_logistic_step(hidden, grad, 1, rows, signs, k, weights.vectors_out, alpha, coeffs)
     scale = 1.0 / m if settings.cbow_mean_gradient else 1.0
     for j in range(m):
         scatter_bag(scale, grad, 0, weights, context[j])
@@ -124,19 +132,24 @@ def _cbow_step(predict, weights, tables, settings, center, context, m, alpha, st
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
-def _skipgram_step(predict, weights, tables, settings, center, context, m, alpha, state, stream, hidden, grad,
-                   rows, signs, coeffs):
-    """Each context word's input vector predicts the center: all m in one step (per window)
-    or one step per pair."""
-    batch = m if settings.per_window else 1
+def _skipgram_step(targets, weights, tables, settings, center, context, m, alpha, state, stream, hidden, grad,
+                   rows, signs, k, coeffs):
+    """Each context word's input vector predicts the center (output ``rows[:k]``): all m in one
+    step (per window), or one step per pair, each pair after the first with fresh rows (word2vec.c)."""
+    if settings.per_window:
+        for j in range(m):
+            gather_bag(weights, context[j], hidden, j)
+        loss = binary_logistic_step(hidden, grad, m, rows, signs, k, weights.vectors_out, alpha, coeffs)
+        for j in range(m):
+            scatter_bag(1.0, grad, j, weights, context[j])
+        return loss
     loss = 0.0
-    for start in range(0, m, batch):
-        for j in range(batch):
-            gather_bag(weights, context[start + j], hidden, j)
-        loss += predict(settings, tables, hidden, grad, batch, center, weights.vectors_out, alpha, state, stream,
-                        rows, signs, coeffs)
-        for j in range(batch):
-            scatter_bag(1.0, grad, j, weights, context[start + j])
+    for j in range(m):
+        if j > 0:
+            k = targets(tables, settings.negative, center, weights.vectors_out, state, stream, rows, signs)
+        gather_bag(weights, context[j], hidden, 0)
+        loss += binary_logistic_step(hidden, grad, 1, rows, signs, k, weights.vectors_out, alpha, coeffs)
+        scatter_bag(1.0, grad, 0, weights, context[j])
     return loss
 
 
@@ -148,25 +161,25 @@ _FLAGS = {"cache": True, "nogil": True, "fastmath": True, "error_model": "numpy"
 @njit(**_FLAGS)
 def _skipgram_negative(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
     return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _skipgram_step,
-                  predict_negative, ahead_negative, True)
+                  negative_targets, True)
 
 
 @njit(**_FLAGS)
 def _skipgram_hierarchical(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
     return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _skipgram_step,
-                  predict_hierarchical, ahead_hierarchical, True)
+                  path_targets, True)
 
 
 @njit(**_FLAGS)
 def _cbow_negative(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
     return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _cbow_step,
-                  predict_negative, ahead_negative, False)
+                  negative_targets, False)
 
 
 @njit(**_FLAGS)
 def _cbow_hierarchical(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
     return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _cbow_step,
-                  predict_hierarchical, ahead_hierarchical, False)
+                  path_targets, False)
 
 
 KERNELS = {(ARCH_SKIPGRAM, LOSS_NEGATIVE): _skipgram_negative, (ARCH_SKIPGRAM, LOSS_HIERARCHICAL): _skipgram_hierarchical,

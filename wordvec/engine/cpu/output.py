@@ -10,12 +10,16 @@ for skip-gram, their mean for CBOW):
 * hierarchical softmax: the inner nodes n_l on the target's Huffman path, signs
   1 - 2 d_l from its turns d_l.
 
-So the losses only choose their rows and signs (:func:`_negative_targets`,
-:func:`_path_targets`) and share the rest (:func:`binary_logistic_step`): scores,
+So the losses only choose their rows and signs (:func:`negative_targets`,
+:func:`path_targets`) and share the rest (:func:`binary_logistic_step`): scores,
 loss, coefficients, the update direction of each h_i and the updates of the
-rows. All scores are computed from the rows as they were on entry, and only then
-are the rows updated, so one call is exactly one gradient step on the summed
-loss (the step the reference maths gives), whatever rows repeat.
+rows. All scores are computed from the rows as they were on entry, and only
+then are the rows updated, so one call is exactly one gradient step on the
+summed loss (the step the reference maths gives), whatever rows repeat.
+
+The kernel chooses a window's rows two windows before it computes it, and the
+choosing prefetches them: rows scattered over a matrix larger than the caches
+(the noise words, the deep Huffman nodes) are then on their way when read.
 """
 
 from __future__ import annotations
@@ -29,22 +33,31 @@ from wordvec.engine.cpu.vecops import axpy_rows, axpy_rows4, dot_rows, dot_rows4
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _negative_targets(target, tables, k, state, stream, rows, signs):
-    """rows = (target, k noise words drawn, those equal to the target skipped); returns how many."""
+def negative_targets(tables, k, target, out, state, stream, rows, signs):
+    """rows = (target, k noise words drawn, those equal to the target skipped), signs (+1, -1, ..., -1),
+    each row prefetched; returns how many."""
     rows[0], signs[0] = target, 1.0
     n = 1 + draw_negatives(target, k, tables.noise_prob, tables.noise_alias, state, stream, rows, 1)
+    prefetch_row(out, target)
     for r in range(1, n):
         signs[r] = -1.0
+        prefetch_row(out, rows[r])
     return n
 
 
+_CACHED_DEPTH = 8  # the 2**8 nodes nearest the root are on nearly every path: cached already
+
+
 @njit(cache=True, nogil=True, inline="always")
-def _path_targets(target, tables, rows, signs):
-    """rows = the inner nodes of the target's Huffman path, signs 1 - 2 d_l; returns how many."""
+def path_targets(tables, k, target, out, state, stream, rows, signs):
+    """rows = the inner nodes of the target's Huffman path, signs 1 - 2 d_l, the nodes below the
+    depth that stays cached prefetched; returns how many (``k``, ``state`` unused: no draws)."""
     n = tables.lengths[target]
     for d in range(n):
         rows[d] = tables.points[target, d]
         signs[d] = 1.0 - 2.0 * tables.codes[target, d]
+        if d >= _CACHED_DEPTH:
+            prefetch_row(out, rows[d])
     return n
 
 
@@ -91,35 +104,3 @@ def binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs):
         for j in range(i, n):
             axpy_rows(coeffs[j, r], hidden, j, out, rows[r])
     return loss
-
-
-@njit(cache=True, nogil=True, fastmath=True, inline="always")
-def predict_negative(settings, tables, hidden, grad, n, target, out, alpha, state, stream, rows, signs, coeffs):
-    """Negative sampling: ``n`` rows of ``hidden`` predict ``target`` against ``settings.negative`` noise words."""
-    k = _negative_targets(target, tables, settings.negative, state, stream, rows, signs)
-    for r in range(1, k):
-        prefetch_row(out, rows[r])
-    return binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs)
-
-
-@njit(cache=True, nogil=True, fastmath=True, inline="always")
-def predict_hierarchical(settings, tables, hidden, grad, n, target, out, alpha, state, stream, rows, signs, coeffs):
-    """Hierarchical softmax: ``n`` rows of ``hidden`` predict each turn of ``target``'s Huffman path."""
-    k = _path_targets(target, tables, rows, signs)
-    return binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs)
-
-
-@njit(cache=True, nogil=True, inline="always")
-def ahead_negative(tables, out, target):
-    """Prefetch the output row a later prediction of ``target`` reads."""
-    prefetch_row(out, target)
-
-
-_CACHED_DEPTH = 8  # the 2**8 nodes nearest the root are on nearly every path: cached already
-
-
-@njit(cache=True, nogil=True, inline="always")
-def ahead_hierarchical(tables, out, target):
-    """Prefetch the output rows of ``target``'s Huffman path below the depth that stays cached."""
-    for d in range(_CACHED_DEPTH, tables.lengths[target]):
-        prefetch_row(out, tables.points[target, d])
