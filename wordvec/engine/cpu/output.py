@@ -29,7 +29,7 @@ from numba import njit
 from wordvec.engine.cpu.mathfn import sigmoid_and_log
 from wordvec.engine.cpu.prefetch import prefetch_row
 from wordvec.engine.cpu.sampling import draw_negatives
-from wordvec.engine.cpu.vecops import axpy_rows, axpy_rows4, dot_rows, dot_rows4, zero_row
+from wordvec.engine.cpu.vecops import axpy_rows, axpy_rows2, axpy_rows4, dot_rows, dot_rows2, dot_rows4, zero_row
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -68,8 +68,8 @@ def binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs):
     Written as small matrix products over the rows R = (u_r): S = diag(s) R H^T,
     G = alpha s (1 - sigma(S)), ``grad[i]`` = -alpha dJ/dh_i = sum_r G_ir u_r, and
     u_r += sum_i G_ir h_i. ``coeffs`` (float32) is scratch of shape (>= n, >= k).
-    Each product takes four rows at a time where it can, so that the row it
-    accumulates into (or reads against) is loaded once per four.
+    Each product takes four rows at a time, then two, then one, so that the row
+    it accumulates into (or reads against) is loaded once per four (or two).
     """
     for i in range(n):
         r = 0
@@ -78,8 +78,12 @@ def binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs):
             coeffs[i, r], coeffs[i, r + 1] = signs[r] * s0, signs[r + 1] * s1
             coeffs[i, r + 2], coeffs[i, r + 3] = signs[r + 2] * s2, signs[r + 3] * s3
             r += 4
-        for q in range(r, k):
-            coeffs[i, q] = signs[q] * dot_rows(out, rows[q], hidden, i)
+        if r + 2 <= k:
+            s0, s1 = dot_rows2(hidden, i, out, rows[r], rows[r + 1])
+            coeffs[i, r], coeffs[i, r + 1] = signs[r] * s0, signs[r + 1] * s1
+            r += 2
+        if r < k:
+            coeffs[i, r] = signs[r] * dot_rows(out, rows[r], hidden, i)
     loss = 0.0
     for i in range(n):  # -dJ/ds = 1 - sigma(s); the sign comes back in G
         for r in range(k):
@@ -93,14 +97,20 @@ def binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs):
             axpy_rows4(coeffs[i, r], coeffs[i, r + 1], coeffs[i, r + 2], coeffs[i, r + 3],
                        out, rows[r], rows[r + 1], rows[r + 2], rows[r + 3], grad, i)
             r += 4
-        for q in range(r, k):
-            axpy_rows(coeffs[i, q], out, rows[q], grad, i)
+        if r + 2 <= k:
+            axpy_rows2(coeffs[i, r], coeffs[i, r + 1], out, rows[r], rows[r + 1], grad, i)
+            r += 2
+        if r < k:
+            axpy_rows(coeffs[i, r], out, rows[r], grad, i)
     for r in range(k):
         i = 0
         while i + 4 <= n:
             axpy_rows4(coeffs[i, r], coeffs[i + 1, r], coeffs[i + 2, r], coeffs[i + 3, r],
                        hidden, i, i + 1, i + 2, i + 3, out, rows[r])
             i += 4
-        for j in range(i, n):
-            axpy_rows(coeffs[j, r], hidden, j, out, rows[r])
+        if i + 2 <= n:
+            axpy_rows2(coeffs[i, r], coeffs[i + 1, r], hidden, i, i + 1, out, rows[r])
+            i += 2
+        if i < n:
+            axpy_rows(coeffs[i, r], hidden, i, out, rows[r])
     return loss

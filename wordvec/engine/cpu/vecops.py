@@ -43,6 +43,26 @@ def dot_rows4(a, i, b, j0, j1, j2, j3):
 
 
 @njit(cache=True, inline="always", fastmath=True)
+def dot_rows2(a, i, b, j0, j1):
+    """(a[i] . b[j0], a[i] . b[j1]): a[i] read once for two products."""
+    s0 = s1 = a.dtype.type(0.0)
+    for d in range(a.shape[1]):
+        x = a[i, d]
+        s0 += x * b[j0, d]
+        s1 += x * b[j1, d]
+    return s0, s1
+
+
+@njit(cache=True, inline="always", fastmath=True)
+def axpy_rows2(a0, a1, x, i0, i1, y, j):
+    """y[j] += a0 x[i0] + a1 x[i1]: y[j] read and written once for two updates."""
+    t = y.dtype.type
+    c0, c1 = t(a0), t(a1)
+    for d in range(x.shape[1]):
+        y[j, d] += c0 * x[i0, d] + c1 * x[i1, d]
+
+
+@njit(cache=True, inline="always", fastmath=True)
 def axpy_rows4(a0, a1, a2, a3, x, i0, i1, i2, i3, y, j):
     """y[j] += a0 x[i0] + a1 x[i1] + a2 x[i2] + a3 x[i3]: y[j] read and written once for four updates."""
     t = y.dtype.type
