@@ -34,7 +34,6 @@ from wordvec.engine.cpu.prefetch import prefetch_row
 from wordvec.engine.cpu.rng import randint, uniform
 from wordvec.engine.cpu.vecops import add_bag_mean, gather_bag, scatter_bag, zero_row
 
-
 LEAD = 2  # windows between choosing (and prefetching) a window's output rows and computing it
 _RING = 4  # slots of chosen rows: a power of two above LEAD
 

@@ -29,7 +29,15 @@ from numba import njit
 from wordvec.engine.cpu.mathfn import sigmoid_and_log
 from wordvec.engine.cpu.prefetch import prefetch_row
 from wordvec.engine.cpu.sampling import draw_negatives
-from wordvec.engine.cpu.vecops import axpy_rows, axpy_rows2, axpy_rows4, dot_rows, dot_rows2, dot_rows4, zero_row
+from wordvec.engine.cpu.vecops import (
+    axpy_rows,
+    axpy_rows2,
+    axpy_rows4,
+    dot_rows,
+    dot_rows2,
+    dot_rows4,
+    zero_row,
+)
 
 
 @njit(cache=True, nogil=True, inline="always")
