@@ -37,9 +37,10 @@ def chunk_of(lines):
     return np.array([w for line in lines for w in line + [-1]], dtype=np.int32)
 
 
-SHAPES = {  # name: (window, negative, dim); the wider one fills the kernels' blocks of four rows and leaves a rest
-    "small": (2, 4, 8),
-    "wide": (4, 7, 13),
+SHAPES = {  # name: (window, negative, dim, held_rows); the wider one fills the kernels' blocks of four rows and
+    # leaves a rest, and holds the changes of three output rows (hierarchical softmax's top nodes)
+    "small": (2, 4, 8, 0),
+    "wide": (4, 7, 13, 3),
 }
 
 
@@ -50,13 +51,13 @@ SHAPES = {  # name: (window, negative, dim); the wider one fills the kernels' bl
 def test_kernel_steps_equal_reference_steps(mode, loss_kind, schedule, shape):
     arch, per_window, mean_gradient = MODES[mode]
     keep, shrink, alpha_start, alpha_end = SCHEDULES[schedule]
-    window, negative, dim = SHAPES[shape]
+    window, negative, dim, held = SHAPES[shape]
     rng = np.random.default_rng(0)
     n = len(COUNTS)
     V = rng.normal(scale=0.5, size=(n, dim)).astype(np.float32)
     U = rng.normal(scale=0.5, size=(n - 1 if loss_kind == LOSS_HIERARCHICAL else n, dim)).astype(np.float32)
     tables = build_tables(COUNTS, keep, 0.75, hierarchical=loss_kind == LOSS_HIERARCHICAL)
-    settings = Settings(arch, loss_kind, per_window, window, shrink, negative, mean_gradient)
+    settings = Settings(arch, loss_kind, per_window, window, shrink, negative, mean_gradient, held)
     reference = ReferenceTrainer(V, U, tables, settings, new_state(5))
     expected = reference.train_chunk(chunk_of(LINES), alpha_start, alpha_end)
 
@@ -67,6 +68,21 @@ def test_kernel_steps_equal_reference_steps(mode, loss_kind, schedule, shape):
     assert_allclose(loss, expected[0], rtol=1e-5)
     assert_allclose(V, reference.V, rtol=1e-5, atol=1e-5 * np.abs(reference.V).max())
     assert_allclose(U, reference.U, rtol=1e-5, atol=1e-5 * np.abs(reference.U).max())
+
+
+def test_held_rows_change_the_steps():
+    """Holding the top nodes' changes alters the steps (so the reference test above, with three rows
+    held, would see a kernel that did not hold them)."""
+    tables = build_tables(COUNTS, np.ones(6), 0.75, hierarchical=True)
+    rng = np.random.default_rng(4)
+    V, U = rng.normal(scale=0.5, size=(6, 8)).astype(np.float32), rng.normal(scale=0.5, size=(5, 8)).astype(np.float32)
+    outs = []
+    for held in (0, 3):
+        weights = Weights(V.copy(), U.copy(), *identity_bags(6))
+        settings = Settings(ARCH_SKIPGRAM, LOSS_HIERARCHICAL, True, 4, False, 1, False, held)
+        train_chunk(chunk_of(LINES * 3), weights, tables, settings, 0.1, 0.1, new_state(6), 0)
+        outs.append(weights.vectors_out)
+    assert np.abs(outs[0] - outs[1]).max() > 1e-3
 
 
 def test_the_subsampled_schedule_drops_words_and_shrinks_windows():

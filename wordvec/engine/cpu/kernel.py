@@ -29,13 +29,14 @@ import numpy as np
 from numba import njit
 
 from wordvec.engine.contract import ARCH_CBOW, ARCH_SKIPGRAM, LOSS_HIERARCHICAL, LOSS_NEGATIVE
-from wordvec.engine.cpu.output import binary_logistic_step, negative_targets, path_targets
+from wordvec.engine.cpu.output import apply_held, binary_logistic_step, negative_targets, path_targets
 from wordvec.engine.cpu.prefetch import prefetch_row
 from wordvec.engine.cpu.rng import randint, uniform
 from wordvec.engine.cpu.vecops import add_bag_mean, gather_bag, scatter_bag, zero_row
 
 LEAD = 2  # windows between choosing (and prefetching) a window's output rows and computing it
 _RING = 4  # slots of chosen rows: a power of two above LEAD
+HELD_WINDOWS = 8  # windows between additions of the held rows' changes (Settings.held_rows)
 
 
 @njit(cache=True, nogil=True, fastmath=True, error_model="numpy", inline="always")
@@ -49,6 +50,8 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
     rate of its place among the raw words, so subsampling does not bend the schedule.
     Random draws come in this order: a line's subsampling, the output rows of its
     first LEAD words, then per word those of the word LEAD ahead and its window's reach.
+    The changes of the last ``settings.held_rows`` output rows are held and added
+    after every HELD_WINDOWS windows that predict, and at the chunk's end.
     """
     window, dim, out = settings.window, weights.vectors_in.shape[1], weights.vectors_out
     width = max(settings.negative + 1, tables.codes.shape[1])
@@ -61,8 +64,10 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
     n_rows = np.zeros(_RING, dtype=np.int64)
     coeffs = np.empty((span, width), dtype=np.float32)
     sentence = np.empty(chunk.shape[0], dtype=np.int64)
+    n_held = min(settings.held_rows, out.shape[0])
+    held = (np.zeros((n_held, dim), dtype=np.float32), np.zeros(n_held, dtype=np.bool_), out.shape[0] - n_held)
     slope = (alpha_end - alpha_start) / max(1, np.count_nonzero(chunk >= 0))  # per word
-    loss, n_predictions, words_done = 0.0, 0, 0
+    loss, n_predictions, words_done, windows = 0.0, 0, 0, 0
     i = 0
     while i < chunk.shape[0]:
         i, length, raw = _subsample_line(chunk, i, tables.keep_prob, state, stream, sentence)
@@ -83,9 +88,14 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
                 continue
             s = pos % _RING
             loss += step(targets, weights, tables, settings, sentence[pos], context, m, alpha, state, stream,
-                         hidden, grad, rows[s], signs[s], n_rows[s], coeffs)
+                         hidden, grad, rows[s], signs[s], n_rows[s], coeffs, held)
             n_predictions += m if per_context else 1
+            windows += 1
+            if n_held > 0 and windows % HELD_WINDOWS == 0:
+                apply_held(out, held)
         words_done += raw
+    if n_held > 0:
+        apply_held(out, held)
     return loss, n_predictions, words_done
 
 
@@ -117,13 +127,13 @@ def _gather_context(sentence, length, pos, reach, context):
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
 def _cbow_step(targets, weights, tables, settings, center, context, m, alpha, state, stream, hidden, grad, rows,
-               signs, k, coeffs):
+               signs, k, coeffs, held):
     """The mean of the context's input vectors predicts the center (output ``rows[:k]``); each
     context word's rows get the whole update (word2vec.c) or 1/m of it (``cbow_mean_gradient``)."""
     zero_row(hidden, 0)
     for j in range(m):
         add_bag_mean(1.0 / m, weights, context[j], hidden, 0)
-    loss = binary_logistic_step(hidden, grad, 1, rows, signs, k, weights.vectors_out, alpha, coeffs)
+    loss = binary_logistic_step(hidden, grad, 1, rows, signs, k, weights.vectors_out, alpha, coeffs, held)
     scale = 1.0 / m if settings.cbow_mean_gradient else 1.0
     for j in range(m):
         scatter_bag(scale, grad, 0, weights, context[j])
@@ -132,13 +142,13 @@ def _cbow_step(targets, weights, tables, settings, center, context, m, alpha, st
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
 def _skipgram_step(targets, weights, tables, settings, center, context, m, alpha, state, stream, hidden, grad,
-                   rows, signs, k, coeffs):
+                   rows, signs, k, coeffs, held):
     """Each context word's input vector predicts the center (output ``rows[:k]``): all m in one
     step (per window), or one step per pair, each pair after the first with fresh rows (word2vec.c)."""
     if settings.per_window:
         for j in range(m):
             gather_bag(weights, context[j], hidden, j)
-        loss = binary_logistic_step(hidden, grad, m, rows, signs, k, weights.vectors_out, alpha, coeffs)
+        loss = binary_logistic_step(hidden, grad, m, rows, signs, k, weights.vectors_out, alpha, coeffs, held)
         for j in range(m):
             scatter_bag(1.0, grad, j, weights, context[j])
         return loss
@@ -147,7 +157,7 @@ def _skipgram_step(targets, weights, tables, settings, center, context, m, alpha
         if j > 0:
             k = targets(tables, settings.negative, center, weights.vectors_out, state, stream, rows, signs)
         gather_bag(weights, context[j], hidden, 0)
-        loss += binary_logistic_step(hidden, grad, 1, rows, signs, k, weights.vectors_out, alpha, coeffs)
+        loss += binary_logistic_step(hidden, grad, 1, rows, signs, k, weights.vectors_out, alpha, coeffs, held)
         scatter_bag(1.0, grad, 0, weights, context[j])
     return loss
 

@@ -70,7 +70,7 @@ def path_targets(tables, k, target, out, state, stream, rows, signs):
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
-def binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs):
+def binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs, held):
     """One gradient step of sum_i J(h_i); returns the summed loss (float64).
 
     Written as small matrix products over the rows R = (u_r): S = diag(s) R H^T,
@@ -78,6 +78,10 @@ def binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs):
     u_r += sum_i G_ir h_i. ``coeffs`` (float32) is scratch of shape (>= n, >= k).
     Each product takes four rows at a time, then two, then one, so that the row
     it accumulates into (or reads against) is loaded once per four (or two).
+
+    ``held`` = (changes, touched, start): the change of an output row r >= start
+    goes to ``changes[r - start]`` (marked in ``touched``) instead of the row,
+    until :func:`apply_held` adds it (see ``Settings.held_rows``).
     """
     for i in range(n):
         r = 0
@@ -110,15 +114,39 @@ def binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs):
             r += 2
         if r < k:
             axpy_rows(coeffs[i, r], out, rows[r], grad, i)
+    changes, touched, start = held
     for r in range(k):
-        i = 0
-        while i + 4 <= n:
-            axpy_rows4(coeffs[i, r], coeffs[i + 1, r], coeffs[i + 2, r], coeffs[i + 3, r],
-                       hidden, i, i + 1, i + 2, i + 3, out, rows[r])
-            i += 4
-        if i + 2 <= n:
-            axpy_rows2(coeffs[i, r], coeffs[i + 1, r], hidden, i, i + 1, out, rows[r])
-            i += 2
-        if i < n:
-            axpy_rows(coeffs[i, r], hidden, i, out, rows[r])
+        if rows[r] >= start:
+            touched[rows[r] - start] = True
+            _add_products(coeffs, r, hidden, n, changes, rows[r] - start)
+        else:
+            _add_products(coeffs, r, hidden, n, out, rows[r])
     return loss
+
+
+@njit(cache=True, nogil=True, fastmath=True, inline="always")
+def _add_products(coeffs, r, hidden, n, y, j):
+    """y[j] += sum_i coeffs[i, r] hidden[i], four rows of hidden at a time, then two, then one."""
+    i = 0
+    while i + 4 <= n:
+        axpy_rows4(coeffs[i, r], coeffs[i + 1, r], coeffs[i + 2, r], coeffs[i + 3, r], hidden, i, i + 1, i + 2, i + 3,
+                   y, j)
+        i += 4
+    if i + 2 <= n:
+        axpy_rows2(coeffs[i, r], coeffs[i + 1, r], hidden, i, i + 1, y, j)
+        i += 2
+    if i < n:
+        axpy_rows(coeffs[i, r], hidden, i, y, j)
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def apply_held(out, held):
+    """Add the held changes to their output rows and clear them (a compiled function of its own:
+    inlined, its loop slowed the kernels around it)."""
+    changes, touched, start = held
+    for s in range(touched.shape[0]):
+        if touched[s]:
+            for d in range(out.shape[1]):
+                out[start + s, d] += changes[s, d]
+                changes[s, d] = 0.0
+            touched[s] = False
