@@ -10,6 +10,7 @@ the wordvec/gensim ratios.
     python benchmarks/vs_gensim.py --configs sg-ns --workers 1,2,4,8,16   # a thread sweep
     python benchmarks/vs_gensim.py --configs sg-ns --workers 1,2,4,8,16 --gensim-workers 16   # gensim at 16 only
     python benchmarks/vs_gensim.py --configs sg-ns --first-run            # what compiling everything costs
+    python benchmarks/vs_gensim.py --configs cbow-ns --repeat 3           # three pairs, the median ratio
 
 gensim is a benchmark-only dependency: pip install gensim.
 """
@@ -20,6 +21,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -107,6 +109,8 @@ def main() -> None:
                         "(compiling every kernel, as a package without its precompiled cache would), then again "
                         "with the cache it wrote; benchmarks/first_run.py times a real fresh install")
     parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=1, help="pairs of runs per setting, alternating which "
+                        "library goes first; prints the median of the pairs' ratios")
     parser.add_argument("--tokens", type=int, default=None, help="tokens in the corpus, for words/s "
                         "(default: counted once)")
     parser.add_argument("--wordvec-extra", default="{}", help="JSON of extra Word2Vec arguments")
@@ -133,22 +137,37 @@ def main() -> None:
         alone = {}
         for workers in sweep:
             libraries = ("wordvec", "gensim") if workers in peer_at else ("wordvec",)
-            results = {lib: run_child(lib, config, args, workers) for lib in libraries}
-            for lib, r in results.items():
-                alone.setdefault(lib, (workers, r["seconds"]))
-                losses = ", ".join(f"{x:.3f}" for x in r["losses"]) if r["losses"] else "-"
-                print(f"| {config} | {workers} | {lib} | {r['seconds']:.1f} | {args.epochs * tokens / r['seconds']:,.0f} | "
-                      f"{r['peak_mb']:.0f} | {r['analogy']:.4f} | {r['ws353']:.4f} | {r['simlex']:.4f} | {losses} |")
-            own = "".join(f"; {lib} {alone[lib][1] / r['seconds']:.2f}x over its {alone[lib][0]} thread(s)"
-                          for lib, r in results.items() if alone[lib][0] != workers)
-            if "gensim" not in results:
-                if own:
-                    print(f"| {config} | {workers} | wordvec alone | {own[2:]} | | | | | | |", flush=True)
-                continue
-            w, g = results["wordvec"], results["gensim"]
-            print(f"| {config} | {workers} | **ratio** | **{g['seconds'] / w['seconds']:.2f}x faster**{own} | | "
-                  f"{w['peak_mb'] / g['peak_mb']:.2f} | {w['analogy'] - g['analogy']:+.4f} | "
-                  f"{w['ws353'] - g['ws353']:+.4f} | {w['simlex'] - g['simlex']:+.4f} | |", flush=True)
+            ratios = []
+            for rep in range(args.repeat):  # alternate who goes first: the machine drifts
+                order = libraries if rep % 2 == 0 else libraries[::-1]
+                results = {lib: run_child(lib, config, args, workers) for lib in order}
+                ratio = _print_rows(config, workers, results, alone, args.epochs * tokens)
+                if ratio:
+                    ratios.append(ratio)
+            if len(ratios) > 1:
+                median = statistics.median(ratios)
+                print(f"| {config} | {workers} | **median of {len(ratios)} ratios** | **{median:.2f}x** "
+                      f"(from {min(ratios):.2f}x to {max(ratios):.2f}x) | | | | | | |", flush=True)
+
+
+def _print_rows(config: str, workers: int, results: dict, alone: dict, words: int) -> float | None:
+    """Print one row per library and the ratio row; returns gensim's time over wordvec's (None without gensim)."""
+    for lib, r in results.items():
+        alone.setdefault(lib, (workers, r["seconds"]))
+        losses = ", ".join(f"{x:.3f}" for x in r["losses"]) if r["losses"] else "-"
+        print(f"| {config} | {workers} | {lib} | {r['seconds']:.1f} | {words / r['seconds']:,.0f} | "
+              f"{r['peak_mb']:.0f} | {r['analogy']:.4f} | {r['ws353']:.4f} | {r['simlex']:.4f} | {losses} |")
+    own = "".join(f"; {lib} {alone[lib][1] / r['seconds']:.2f}x over its {alone[lib][0]} thread(s)"
+                  for lib, r in results.items() if alone[lib][0] != workers)
+    if "gensim" not in results:
+        if own:
+            print(f"| {config} | {workers} | wordvec alone | {own[2:]} | | | | | | |", flush=True)
+        return None
+    w, g = results["wordvec"], results["gensim"]
+    print(f"| {config} | {workers} | **ratio** | **{g['seconds'] / w['seconds']:.2f}x faster**{own} | | "
+          f"{w['peak_mb'] / g['peak_mb']:.2f} | {w['analogy'] - g['analogy']:+.4f} | "
+          f"{w['ws353'] - g['ws353']:+.4f} | {w['simlex'] - g['simlex']:+.4f} | |", flush=True)
+    return g["seconds"] / w["seconds"]
 
 
 def _first_run(config: str, args, workers: int) -> None:
