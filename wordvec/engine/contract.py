@@ -60,9 +60,9 @@ class Settings(NamedTuple):
     shrink_windows: bool  # draw each window's size from 1..window
     negative: int
     cbow_mean_gradient: bool  # CBOW: 1/n of the mean's gradient to each context word (exact) or all of it
-    held_rows: int = 0  # the last held_rows output rows (the Huffman nodes nearest the root) get their changes
-    # in a thread's own buffer, added every HELD_WINDOWS windows and at the chunk's end: every prediction writes
-    # them, and threads writing one row at once wait on each other's caches
+    held_rows: int = 0  # hierarchical softmax: the last held_rows output rows (the nodes nearest the root)
+    # get their changes in a thread's own buffer, added every HELD_WINDOWS windows and at the chunk's end:
+    # every prediction writes them, and threads writing one row at once wait on each other's caches
 
 
 class ChunkResult(NamedTuple):

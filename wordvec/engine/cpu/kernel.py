@@ -29,7 +29,14 @@ import numpy as np
 from numba import njit
 
 from wordvec.engine.contract import ARCH_CBOW, ARCH_SKIPGRAM, LOSS_HIERARCHICAL, LOSS_NEGATIVE
-from wordvec.engine.cpu.output import apply_held, binary_logistic_step, negative_targets, path_targets
+from wordvec.engine.cpu.output import (
+    apply_held,
+    binary_logistic_step,
+    held_rows,
+    negative_targets,
+    no_held_rows,
+    path_targets,
+)
 from wordvec.engine.cpu.prefetch import prefetch_row
 from wordvec.engine.cpu.rng import randint, uniform
 from wordvec.engine.cpu.vecops import add_bag_mean, gather_bag, scatter_bag, zero_row
@@ -40,9 +47,11 @@ HELD_WINDOWS = 8  # windows between additions of the held rows' changes (Setting
 
 
 @njit(cache=True, nogil=True, fastmath=True, error_model="numpy", inline="always")
-def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, step, targets, per_context):
+def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, step, targets, hold,
+           per_context):
     """Train on one chunk with ``step`` (:func:`_skipgram_step` or :func:`_cbow_step`) and the output
-    layer's ``targets``; returns ``(loss_sum, n_predictions, n_words)`` (see ``engine.contract``).
+    layer's ``targets`` and ``hold`` (the rows it holds); returns ``(loss_sum, n_predictions, n_words)``
+    (see ``engine.contract``).
     ``per_context``: a prediction per context word (skip-gram) or per window (CBOW).
 
     The learning rate of the word at raw position p of the chunk is
@@ -50,8 +59,9 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
     rate of its place among the raw words, so subsampling does not bend the schedule.
     Random draws come in this order: a line's subsampling, the output rows of its
     first LEAD words, then per word those of the word LEAD ahead and its window's reach.
-    The changes of the last ``settings.held_rows`` output rows are held and added
-    after every HELD_WINDOWS windows that predict, and at the chunk's end.
+    Under hierarchical softmax the changes of the last ``settings.held_rows``
+    output rows are held and added after every HELD_WINDOWS windows that
+    predict, and at the chunk's end.
     """
     window, dim, out = settings.window, weights.vectors_in.shape[1], weights.vectors_out
     width = max(settings.negative + 1, tables.codes.shape[1])
@@ -64,8 +74,7 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
     n_rows = np.zeros(_RING, dtype=np.int64)
     coeffs = np.empty((span, width), dtype=np.float32)
     sentence = np.empty(chunk.shape[0], dtype=np.int64)
-    n_held = min(settings.held_rows, out.shape[0])
-    held = (np.zeros((n_held, dim), dtype=np.float32), np.zeros(n_held, dtype=np.bool_), out.shape[0] - n_held)
+    held = hold(out, settings.held_rows, dim)
     slope = (alpha_end - alpha_start) / max(1, np.count_nonzero(chunk >= 0))  # per word
     loss, n_predictions, words_done, windows = 0.0, 0, 0, 0
     i = 0
@@ -91,11 +100,10 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
                          hidden, grad, rows[s], signs[s], n_rows[s], coeffs, held)
             n_predictions += m if per_context else 1
             windows += 1
-            if n_held > 0 and windows % HELD_WINDOWS == 0:
+            if windows % HELD_WINDOWS == 0:
                 apply_held(out, held)
         words_done += raw
-    if n_held > 0:
-        apply_held(out, held)
+    apply_held(out, held)
     return loss, n_predictions, words_done
 
 
@@ -170,25 +178,25 @@ _FLAGS = {"cache": True, "nogil": True, "fastmath": True, "error_model": "numpy"
 @njit(**_FLAGS)
 def _skipgram_negative(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
     return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _skipgram_step,
-                  negative_targets, True)
+                  negative_targets, no_held_rows, True)
 
 
 @njit(**_FLAGS)
 def _skipgram_hierarchical(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
     return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _skipgram_step,
-                  path_targets, True)
+                  path_targets, held_rows, True)
 
 
 @njit(**_FLAGS)
 def _cbow_negative(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
     return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _cbow_step,
-                  negative_targets, False)
+                  negative_targets, no_held_rows, False)
 
 
 @njit(**_FLAGS)
 def _cbow_hierarchical(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
     return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _cbow_step,
-                  path_targets, False)
+                  path_targets, held_rows, False)
 
 
 KERNELS = {(ARCH_SKIPGRAM, LOSS_NEGATIVE): _skipgram_negative, (ARCH_SKIPGRAM, LOSS_HIERARCHICAL): _skipgram_hierarchical,

@@ -24,7 +24,9 @@ choosing prefetches them: rows scattered over a matrix larger than the caches
 
 from __future__ import annotations
 
-from numba import njit
+import numpy as np
+from numba import njit, types
+from numba.extending import overload
 
 from wordvec.engine.cpu.mathfn import sigmoid_and_log
 from wordvec.engine.cpu.prefetch import prefetch_row
@@ -81,7 +83,7 @@ def binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs, he
 
     ``held`` = (changes, touched, start): the change of an output row r >= start
     goes to ``changes[r - start]`` (marked in ``touched``) instead of the row,
-    until :func:`apply_held` adds it (see ``Settings.held_rows``).
+    until :func:`apply_held` adds it (see ``Settings.held_rows``); None: no row held.
     """
     for i in range(n):
         r = 0
@@ -114,35 +116,53 @@ def binary_logistic_step(hidden, grad, n, rows, signs, k, out, alpha, coeffs, he
             r += 2
         if r < k:
             axpy_rows(coeffs[i, r], out, rows[r], grad, i)
-    changes, touched, start = held
-    for r in range(k):
-        if rows[r] >= start:
-            touched[rows[r] - start] = True
-            _add_products(coeffs, r, hidden, n, changes, rows[r] - start)
-        else:
-            _add_products(coeffs, r, hidden, n, out, rows[r])
+    add_products_to_rows(coeffs, k, rows, hidden, n, out, held)
     return loss
+
+
+def add_products_to_rows(coeffs, k, rows, hidden, n, out, held):
+    """out[rows[r]] += sum_i coeffs[i, r] hidden[i] for each r < k; with ``held`` (not None), the
+    changes of the rows it holds go to its buffer."""
+
+
+@overload(add_products_to_rows, inline="always", fastmath=True)
+def _add_products_to_rows(coeffs, k, rows, hidden, n, out, held):
+    if isinstance(held, types.NoneType):  # negative sampling: every row shared, no test per row
+        def shared(coeffs, k, rows, hidden, n, out, held):
+            for r in range(k):
+                _add_products(coeffs, r, hidden, n, out, rows[r])
+        return shared
+
+    def holding(coeffs, k, rows, hidden, n, out, held):
+        changes, touched, start = held
+        for r in range(k):
+            if rows[r] >= start:
+                touched[rows[r] - start] = True
+                _add_products(coeffs, r, hidden, n, changes, rows[r] - start)
+            else:
+                _add_products(coeffs, r, hidden, n, out, rows[r])
+    return holding
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
 def _add_products(coeffs, r, hidden, n, y, j):
     """y[j] += sum_i coeffs[i, r] hidden[i], four rows of hidden at a time, then two, then one."""
-    i = 0
-    while i + 4 <= n:
-        axpy_rows4(coeffs[i, r], coeffs[i + 1, r], coeffs[i + 2, r], coeffs[i + 3, r], hidden, i, i + 1, i + 2, i + 3,
-                   y, j)
-        i += 4
-    if i + 2 <= n:
-        axpy_rows2(coeffs[i, r], coeffs[i + 1, r], hidden, i, i + 1, y, j)
-        i += 2
-    if i < n:
-        axpy_rows(coeffs[i, r], hidden, i, y, j)
+    fours = n - n % 4  # no loop variable reassigned after its loop: numba's inliner warns of those
+    for i in range(0, fours, 4):
+        axpy_rows4(coeffs[i, r], coeffs[i + 1, r], coeffs[i + 2, r], coeffs[i + 3, r],
+                   hidden, i, i + 1, i + 2, i + 3, y, j)
+    if n - fours >= 2:
+        axpy_rows2(coeffs[fours, r], coeffs[fours + 1, r], hidden, fours, fours + 1, y, j)
+    if (n - fours) % 2 == 1:
+        axpy_rows(coeffs[n - 1, r], hidden, n - 1, y, j)
 
 
 @njit(cache=True, nogil=True, fastmath=True)
 def apply_held(out, held):
-    """Add the held changes to their output rows and clear them (a compiled function of its own:
-    inlined, its loop slowed the kernels around it)."""
+    """Add the held changes to their output rows and clear them; nothing when ``held`` is None.
+    A compiled function of its own: inlined, its loop slowed the kernels around it."""
+    if held is None:
+        return
     changes, touched, start = held
     for s in range(touched.shape[0]):
         if touched[s]:
@@ -150,3 +170,17 @@ def apply_held(out, held):
                 out[start + s, d] += changes[s, d]
                 changes[s, d] = 0.0
             touched[s] = False
+
+
+@njit(cache=True, nogil=True, inline="always")
+def held_rows(out, n, dim):
+    """The buffers of the last ``n`` rows of ``out`` that hierarchical softmax holds (see
+    :func:`binary_logistic_step`)."""
+    n = min(n, out.shape[0])
+    return np.zeros((n, dim), dtype=np.float32), np.zeros(n, dtype=np.bool_), out.shape[0] - n
+
+
+@njit(cache=True, nogil=True, inline="always")
+def no_held_rows(out, n, dim):
+    """Negative sampling holds no row: its output rows are spread over the vocabulary."""
+    return None  # noqa: RET501 (the None is the point: kernels compiled with it hold nothing)

@@ -1,0 +1,108 @@
+"""One kernel against another: this tree's CPU kernel against a git revision's, paired and interleaved.
+
+The machine this project measures on drifts by 10-30% from minute to minute, so
+two whole runs minutes apart cannot show a 5% change. Here each round runs the
+old and the new kernel in two child processes, one right after the other (the
+order alternating), on the same chunks (``--tokens`` spread over the corpus
+with its whole vocabulary) from the same starting weights (one warm pass
+trains them, and compiles, before the clock starts), timing process time of
+the kernel alone, one thread. It prints each round's times and the median of
+the rounds' ratios (old over new: above 1, the new kernel is faster).
+
+    python benchmarks/kernel_ab.py --rev HEAD~1                       # SG-NS, 8 rounds
+    python benchmarks/kernel_ab.py --rev b97f227 --kinds sg-ns,cbow-ns --rounds 6
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from io import BytesIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+KINDS = {"sg-ns": ("skipgram", "negative"), "cbow-ns": ("cbow", "negative"),
+         "sg-hs": ("skipgram", "hierarchical"), "cbow-hs": ("cbow", "hierarchical")}
+
+
+def child(root: Path, kind: str, corpus: Path, tokens: int, chunk: int = 10_000) -> None:
+    """Time the kernel of the package under ``root``; print {"seconds", "loss"} as JSON."""
+    sys.path.insert(0, str(root))
+    from wordvec import Word2Vec
+    from wordvec.engine.cpu import kernel
+    from wordvec.engine.tables import build_tables
+    from wordvec.text.scan import iter_chunks, scan_corpus
+
+    arch, loss = KINDS[kind]
+    model = Word2Vec(vector_size=100, window=5, negative=5, min_count=5, sample=1e-3, arch=arch, loss=loss,
+                     workers=1, progress=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        vocab_scan = scan_corpus(corpus, Path(tmp), 5, None, name="ab.ids")
+        vocab = vocab_scan.vocab
+        tables = build_tables(vocab.counts, vocab.keep_probability(model.sample), 0.75, loss == "hierarchical")
+        weights, progress = model._initial_state(vocab, 1, None)
+        chunks = [c.copy() for _, c in iter_chunks(vocab_scan.ids, chunk)]
+    chunks = chunks[::max(1, len(chunks) * chunk // tokens)]
+    settings, states = model._kernel_settings(), progress.states
+    for c in chunks:  # compiles, and trains the weights once
+        kernel.train_chunk(c, weights, tables, settings, 0.025, 0.0001, states, 0)
+    start = time.process_time()
+    total = sum(kernel.train_chunk(c, weights, tables, settings, 0.025, 0.0001, states, 0)[0] for c in chunks)
+    print(json.dumps({"seconds": time.process_time() - start, "loss": total}))
+
+
+def checkout(rev: str, into: Path) -> Path:
+    """The tree of ``rev`` (its ``wordvec`` package) extracted under ``into``."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "wordvec"], capture_output=True, check=True)
+    with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+def run(root: Path, kind: str, args) -> dict:
+    cmd = [sys.executable, __file__, "--child", str(root), "--kinds", kind, "--corpus", str(args.corpus),
+           "--tokens", str(args.tokens)]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{kind} under {root} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rev", default="HEAD", help="the git revision of the old kernel")
+    parser.add_argument("--kinds", default="sg-ns")
+    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--tokens", type=int, default=1_000_000)
+    parser.add_argument("--corpus", type=Path, default=DATA / "corpus" / "mix8m.txt.gz")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(args.child, args.kinds, args.corpus, args.tokens)
+    if not args.corpus.exists():
+        sys.exit(f"{args.corpus} is absent; the benchmark needs ../shared/data")
+    with tempfile.TemporaryDirectory() as tmp:
+        old = checkout(args.rev, Path(tmp))
+        print(f"# {time.strftime('%Y-%m-%d %H:%M')}, one thread, {args.tokens:,} tokens over {args.corpus.name}; "
+              f"old: {args.rev}, new: this tree")
+        for kind in args.kinds.split(","):
+            ratios = []
+            for r in range(args.rounds):
+                order = [("old", old), ("new", ROOT)] if r % 2 == 0 else [("new", ROOT), ("old", old)]
+                t = {name: run(root, kind, args)["seconds"] for name, root in order}
+                ratios.append(t["old"] / t["new"])
+                print(f"{kind} round {r}: old {t['old']:.3f} s, new {t['new']:.3f} s, old/new {ratios[-1]:.3f}",
+                      flush=True)
+            print(f"| {kind} | new kernel {statistics.median(ratios):.3f}x the old one's speed (median of "
+                  f"{len(ratios)} rounds, {min(ratios):.3f}-{max(ratios):.3f}) |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
