@@ -57,7 +57,6 @@ def test_kernel_steps_equal_reference_steps(mode, loss_kind, schedule, shape):
     V = rng.normal(scale=0.5, size=(n, dim)).astype(np.float32)
     U = rng.normal(scale=0.5, size=(n - 1 if loss_kind == LOSS_HIERARCHICAL else n, dim)).astype(np.float32)
     tables = build_tables(COUNTS, keep, 0.75, hierarchical=loss_kind == LOSS_HIERARCHICAL)
-    held = held if loss_kind == LOSS_HIERARCHICAL else 0  # negative sampling holds no rows
     settings = Settings(arch, loss_kind, per_window, window, shrink, negative, mean_gradient, held)
     reference = ReferenceTrainer(V, U, tables, settings, new_state(5))
     expected = reference.train_chunk(chunk_of(LINES), alpha_start, alpha_end)

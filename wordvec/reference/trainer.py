@@ -4,9 +4,10 @@
 does, step by step: the same subsampling, window sizes, learning rate of each
 word and negatives. It draws its random numbers from the kernel's own generator
 (``engine.cpu.rng``, ``engine.cpu.sampling``) in the same order (a window's
-negatives ``kernel.LEAD`` words before its window size), and it holds the
-changes of the last ``settings.held_rows`` output rows as the kernel does (added
-every ``kernel.HELD_WINDOWS`` windows and at the chunk's end), so from the
+negatives ``kernel.LEAD`` words before its window size), and under
+hierarchical softmax it holds the changes of the last ``settings.held_rows``
+output rows as the kernel does (added every ``kernel.HELD_WINDOWS`` windows and
+at the chunk's end), so from the
 same state both take the very same steps, and the kernel's float32 weights can
 be compared with these float64 ones. It is slow and meant for tests and teaching.
 """
@@ -45,7 +46,8 @@ class ReferenceTrainer:
         """
         slope = (alpha_end - alpha_start) / max(1, int(np.count_nonzero(chunk >= 0)))
         total, predictions, done, windows = 0.0, 0, 0, 0
-        self.held = np.zeros((min(self.settings.held_rows, len(self.U)), self.U.shape[1]))
+        held = self.settings.held_rows if self.settings.loss == LOSS_HIERARCHICAL else 0  # as the kernels
+        self.held = np.zeros((min(held, len(self.U)), self.U.shape[1]))
         for line in _lines(chunk):
             kept = [w for w in line if self.tables.keep_prob[w] >= 1.0
                     or uniform(self.state, 0) < self.tables.keep_prob[w]]
