@@ -12,7 +12,17 @@ import pytest
 
 from tests.conftest import write_topics
 from wordvec import Word2Vec
+from wordvec.engine.contract import (
+    ARCH_CBOW,
+    ARCH_SKIPGRAM,
+    LOSS_HIERARCHICAL,
+    LOSS_NEGATIVE,
+    Settings,
+    Weights,
+)
+from wordvec.engine.tables import build_tables
 from wordvec.errors import ParameterError
+from wordvec.training.distributed import damping, update_rates
 from wordvec.training.state import load_state
 
 MPIEXEC = shutil.which("mpiexec", path=str(Path(sys.executable).parent)) or shutil.which("mpiexec")
@@ -37,9 +47,10 @@ def topics(tmp_path):
     return write_topics(tmp_path / "topics.txt", 20, 3000)
 
 
-def _mpiexec(*args, timeout=300):
+def _mpiexec(*args, timeout=300, ranks=2):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([MPIEXEC, "-n", "2", *args], capture_output=True, text=True, env=env, timeout=timeout)
+    return subprocess.run([MPIEXEC, "-n", str(ranks), *args], capture_output=True, text=True, env=env,
+                          timeout=timeout)
 
 
 def _topic_gap(words, vectors):
@@ -63,6 +74,64 @@ def test_two_ranks_train_one_model_of_single_process_quality(topics, tmp_path):
     assert words == single.wv.words  # the merged scan is the serial one
     gap, single_gap = _topic_gap(words, v0), _topic_gap(single.wv.words, single.wv.vectors)
     assert gap > 0.5 and gap > single_gap - 0.1, (gap, single_gap)
+
+
+@needs_mpi
+def test_four_ranks_with_damped_frequent_rows_train_one_model(topics, tmp_path):
+    done = _mpiexec(sys.executable, "-c", RANK_SCRIPT, str(topics), str(tmp_path), ranks=4)
+    assert done.returncode == 0, done.stderr
+    vectors = [np.load(tmp_path / f"rank{r}.npy") for r in range(4)]
+    assert all(np.array_equal(vectors[0], v) for v in vectors[1:])  # the damped sum is the same on every rank
+    words = (tmp_path / "rank0.words").read_text().split("\n")
+    assert _topic_gap(words, vectors[0]) > 0.5
+
+
+COUNTS = np.array([500, 200, 100, 50, 20, 10, 5, 5])
+KEEP = np.linspace(0.5, 1.0, len(COUNTS))
+WINDOWS = COUNTS / COUNTS.sum() * KEEP  # windows centred on each word, per word read
+
+
+def _rates(arch=ARCH_SKIPGRAM, loss=LOSS_NEGATIVE, per_window=True, bags=(None, None), rows_in=8):
+    tables = build_tables(COUNTS, KEEP, 0.75, loss == LOSS_HIERARCHICAL)
+    rows_out = 7 if loss == LOSS_HIERARCHICAL else 8
+    weights = Weights(np.zeros((rows_in, 4), np.float32), np.zeros((rows_out, 4), np.float32), *bags)
+    settings = Settings(arch, loss, per_window, window=5, shrink_windows=True, negative=3, cbow_mean_gradient=False)
+    return tables, update_rates(COUNTS, tables, settings, weights)
+
+
+def test_update_rates_count_each_rows_updates_per_word_read():
+    _, (rate_in, rate_out) = _rates()
+    assert np.allclose(rate_in, WINDOWS * 6)  # window 5 shrunk: 6 context words a window on average
+    noise = rate_out - WINDOWS  # the center's row once a window, then 3 noise rows drawn as counts ** 0.75
+    assert np.allclose(noise, WINDOWS.sum() * 3 * COUNTS ** 0.75 / (COUNTS ** 0.75).sum())
+    _, (_, per_pair) = _rates(per_window=False)
+    assert np.allclose(per_pair, rate_out * 6)  # word2vec.c's step per pair: a prediction per context word
+    _, (cbow_in, cbow_out) = _rates(arch=ARCH_CBOW)
+    assert np.allclose(cbow_in, rate_in) and np.allclose(cbow_out, rate_out)
+
+
+def test_update_rates_of_hierarchical_softmax_follow_the_paths():
+    tables, (_, rate_out) = _rates(loss=LOSS_HIERARCHICAL)
+    root = tables.points[0, 0]
+    assert np.isclose(rate_out[root], WINDOWS.sum())  # every prediction passes the root
+    assert np.isclose(rate_out.sum(), (WINDOWS * tables.lengths).sum())
+
+
+def test_update_rates_of_subwords_add_up_over_the_bags_sharing_a_row():
+    indptr = np.array([0, 2, 4, 5, 6, 7, 8, 9, 10])  # words 0 and 1 share row 8; word 1 has row 9 too
+    indices = np.array([0, 8, 1, 8, 2, 3, 4, 5, 6, 7])
+    _, (rate_in, _) = _rates(bags=(indptr, indices), rows_in=10)
+    assert np.isclose(rate_in[8], 6 * (WINDOWS[0] + WINDOWS[1])) and np.isclose(rate_in[0], 6 * WINDOWS[0])
+    assert rate_in[9] == 0.0
+
+
+def test_damping_keeps_the_sum_for_rare_rows_and_tends_to_the_mean_for_frequent_ones():
+    scale = damping(np.array([0.0, 1e-4, 0.3, 1e3]), words=1000, ranks=4, u0=300.0)
+    assert scale.shape == (4, 1) and scale.dtype == np.float32
+    assert scale[0, 0] == 1.0 and scale[1, 0] > 0.99  # 0.1 updates between exchanges: the sum
+    assert np.isclose(scale[2, 0], 1 / (1 + 3 * 0.5))  # U0 updates: halfway
+    assert abs(scale[3, 0] - 0.25) < 1e-3 and np.all(np.diff(scale[:, 0]) < 0)
+    assert np.all(damping(np.array([5.0]), 1000, ranks=1) == 1.0)
 
 
 @needs_mpi

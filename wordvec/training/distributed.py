@@ -8,13 +8,21 @@ and runs the usual executor on them. :class:`Synchronised` wraps that executor:
 at K points of every epoch, the same K on every rank, it waits for the chunks in
 flight and adds up the ranks' changes since the last point with an allreduce:
 
-    w <- w_last + sum_r (w_r - w_last),
+    w <- w_last + s_row sum_r (w_r - w_last),
 
 Hogwild across ranks, each rank's updates reaching the others at the next point.
-Every occurrence of a word thus gets its step, as in one process. Averaging the
-changes of the rows several ranks changed, as model averaging does, was measured
-and lost 0.05 analogy on 2 ranks (BENCHMARKS.md): a frequent word then gets half
-its steps. A rank that fails stops every rank (:func:`fail_together`): the others
+With two ranks s_row = 1: every occurrence of a word gets its step, as in one
+process. Averaging instead (s_row = 1/N, model averaging) was measured and lost
+0.05 analogy on 2 ranks (BENCHMARKS.md): a frequent word then gets half its
+steps. But from four ranks on the plain sum diverged. Our reading: a row that
+every rank updates hundreds of times between two exchanges (a frequent word's)
+moves on each rank about as far as its gradients let it, and N such moves added
+up overshoot. So the
+rows are damped by how often each rank updates them (:func:`damping`): from
+s = 1 for rows each rank touches a few times (a rare word's change is that
+rank's alone) down towards 1/N, the mean, for the most frequent.
+
+A rank that fails stops every rank (:func:`fail_together`): the others
 would otherwise wait for it forever in their next allreduce.
 
 Checkpoints are taken at the exchange points, where every rank holds the same
@@ -36,7 +44,7 @@ import sys
 
 import numpy as np
 
-from wordvec.engine.contract import Weights
+from wordvec.engine.contract import ARCH_CBOW, LOSS_HIERARCHICAL, Settings, Tables, Weights
 from wordvec.errors import CheckpointError, ParameterError, TrainingInterrupted
 from wordvec.text.scan import Share
 from wordvec.training.executors import Executor
@@ -44,6 +52,7 @@ from wordvec.training.state import CORPUS_FILE, Checkpointer, Progress, run_lock
 
 logger = logging.getLogger("wordvec")
 INSTALL = "pip install 'wordvec[mpi]'"
+DAMPED_UPDATES = 300.0  # U0 of damping(): chosen from 4- and 8-rank runs on mix8m (BENCHMARKS.md, issue 13)
 _LAUNCH_VARIABLES = ("PMI_RANK", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS")
 
 
@@ -109,6 +118,7 @@ def share_of(comm) -> Share:
 class Synchronised:
     """An executor whose ranks combine their weights ``syncs`` times an epoch (see the module).
 
+    ``rates``: each matrix's :func:`update_rates` (None: no damping).
     ``words`` is this rank's words per epoch; the exchanges fall after each 1/``syncs``
     of them, the same on every rank, and a rank with no words still takes part in
     each. At each exchange the ranks agree whether to checkpoint (``checkpointer``)
@@ -117,13 +127,16 @@ class Synchronised:
     """
 
     def __init__(self, local: Executor, comm, weights: Weights, words: int, syncs: int, progress: Progress,
-                 stop, checkpointer: SharedCheckpointer | None = None):
+                 stop, checkpointer: SharedCheckpointer | None = None, rates: list[np.ndarray] | None = None):
         self.local, self.comm, self.weights, self.words, self.syncs = local, comm, weights, words, syncs
         self.progress, self.stop, self.checkpointer = progress, stop, checkpointer
         self.last = [weights.vectors_in.copy(), weights.vectors_out.copy()]
         self.deltas = [np.empty_like(m) for m in self.last]  # made once: a fresh one each exchange page-faults
         self.done = progress.done - progress.epoch * words  # this epoch's words, resumed mid-epoch
         self.bytes_sent = 0
+        between = comm.allreduce(words) / comm.Get_size() / syncs  # a rank's words between exchanges, on average
+        self.scales = ([damping(r, between, comm.Get_size()) for r in rates]
+                       if rates is not None and comm.Get_size() > 2 else [None, None])
         if progress.synced == self.syncs:  # resumed at the last exchange of an epoch: its exchanges are over
             self._epoch_over()
 
@@ -164,9 +177,12 @@ class Synchronised:
     def _combine(self) -> None:
         from mpi4py import MPI
 
-        for current, last, delta in zip((self.weights.vectors_in, self.weights.vectors_out), self.last, self.deltas):
+        matrices = (self.weights.vectors_in, self.weights.vectors_out)
+        for current, last, delta, scale in zip(matrices, self.last, self.deltas, self.scales):
             np.subtract(current, last, out=delta)
             self.comm.Allreduce(MPI.IN_PLACE, delta, op=MPI.SUM)
+            if scale is not None:
+                delta *= scale
             last += delta
             current[:] = last
             self.bytes_sent += delta.nbytes
@@ -277,8 +293,47 @@ def syncs_per_epoch(comm, words: int, sync_words: int) -> int:
     from mpi4py import MPI
 
     if comm.Get_size() > 2 and comm.Get_rank() == 0:
-        logger.warning("%d ranks: adding up the changes of more than 2 ranks diverged in our measurements unless "
-                       "sync_words was at most about 8192 (BENCHMARKS.md, issue 13); 2 ranks train at the quality "
-                       "of one process", comm.Get_size())
+        logger.warning("%d ranks: the changes of frequent words are damped so that they do not diverge, which "
+                       "cost quality in our measurements (4 ranks: analogy -0.02 against one process; "
+                       "BENCHMARKS.md, issue 13); 2 ranks train at the quality of one process", comm.Get_size())
     most = comm.allreduce(words, op=MPI.MAX)
     return max(1, math.ceil(most / sync_words))
+
+
+def update_rates(counts: np.ndarray, tables: Tables, settings: Settings, weights: Weights) -> list[np.ndarray]:
+    """The updates each input row and each output row gets per word read, in expectation, from
+    the words' counts (the same on every rank).
+
+    A word w read with probability p_w is kept with probability keep_w and then centres
+    a window, c = window + 1 context words on average (2 window without shrinking).
+    Each context word's rows (its bag) are updated once a window; each window makes
+    P predictions (1 for CBOW and skip-gram per window, c per pair), each updating
+    the center's output row and K noise rows drawn with probability q_v
+    (hierarchical softmax: the nodes of the center's path).
+    """
+    p = counts / max(counts.sum(), 1)
+    windows = p * tables.keep_prob  # windows centred on each word, per word read
+    contexts = settings.window + 1 if settings.shrink_windows else 2 * settings.window
+    predictions = windows * (1 if settings.arch == ARCH_CBOW or settings.per_window else contexts)
+    rate_in = windows * contexts
+    if weights.bag_indptr is not None:  # subwords: each row of a word's bag
+        rate_in = np.bincount(weights.bag_indices, np.repeat(rate_in, np.diff(weights.bag_indptr)),
+                              minlength=len(weights.vectors_in))
+    if settings.loss == LOSS_HIERARCHICAL:
+        on_path = np.arange(tables.points.shape[1]) < tables.lengths[:, None]
+        each = np.broadcast_to(predictions[:, None], on_path.shape)
+        rate_out = np.bincount(tables.points[on_path], each[on_path], minlength=len(weights.vectors_out))
+    else:  # the noise distribution, read back from its alias table
+        n = len(tables.noise_prob)
+        noise = (tables.noise_prob + np.bincount(tables.noise_alias, 1.0 - tables.noise_prob, minlength=n)) / n
+        rate_out = predictions + predictions.sum() * settings.negative * noise
+    return [rate_in, rate_out]
+
+
+def damping(rate: np.ndarray, words: float, ranks: int, u0: float = DAMPED_UPDATES) -> np.ndarray:
+    """s = 1 / (1 + (N - 1) u / (u + U0)) of each row, as a (rows, 1) float32 column: u = rate x
+    words is the row's expected updates on one rank between two exchanges. A row each rank
+    updates far less than U0 times keeps the sum of the ranks' changes (s near 1); one
+    updated far more, their mean (s near 1/N)."""
+    u = rate * words
+    return (1.0 / (1.0 + (ranks - 1) * u / (u + u0))).astype(np.float32)[:, None]

@@ -289,7 +289,8 @@ class Word2Vec:
         words_before = progress.done
         try:
             with stop_on_signals() as stop:
-                executors = self._executors(backend, schedule, weights, scanned, comm, progress, stop, checkpointer)
+                executors = self._executors(backend, schedule, weights, scanned, comm, progress, stop, checkpointer,
+                                            tables)
                 # under MPI the ranks checkpoint and stop together, at their exchanges
                 seconds = run_epochs(scanned, executors, schedule, progress,
                                      self.progress and (comm is None or comm.Get_rank() == 0), on_epoch_end,
@@ -309,14 +310,15 @@ class Word2Vec:
                     self.words_per_second_)
 
     def _executors(self, backend, schedule: Schedule, weights, scanned: ScannedCorpus, comm, progress, stop,
-                   checkpointer):
+                   checkpointer, tables):
         """What opens the run's executor: threads on the backend, synchronised across ranks under MPI."""
         if comm is None:
             return lambda on_result: open_executor(backend, schedule.workers, on_result)
         syncs = distributed.syncs_per_epoch(comm, scanned.n_words, self.sync_words)
+        rates = distributed.update_rates(scanned.vocab.counts, tables, self._kernel_settings(), weights)
         return lambda on_result: distributed.Synchronised(open_executor(backend, schedule.workers, on_result), comm,
                                                           weights, scanned.n_words, syncs, progress, stop,
-                                                          checkpointer)
+                                                          checkpointer, rates)
 
     def _initial_state(self, vocab, workers: int, saved: tuple | None,
                        grown: tuple | None = None) -> tuple[contract.Weights, Progress]:
