@@ -81,3 +81,11 @@ def test_a_model_saved_before_a_parameter_existed_loads_with_its_default(tmp_pat
     monkeypatch.setitem(PARAMS, "frobnicate", Param("frobnicate", int, 3, "a new knob", low=1))
     loaded = Word2Vec.load(tmp_path / "old.npz")
     assert loaded.frobnicate == 3 and np.array_equal(loaded.wv.vectors, model.wv.vectors)
+
+
+def test_the_noise_exponent_defaults_to_fasttexts_with_subwords():
+    assert params.noise_exponent(Word2Vec().get_params()) == 0.75
+    assert params.noise_exponent(Word2Vec(subwords=True).get_params()) == 0.5
+    assert params.noise_exponent(Word2Vec(subwords=True, ns_exponent=0.75).get_params()) == 0.75
+    with pytest.raises(ParameterError, match=r"^ns_exponent='x' must be"):
+        Word2Vec(ns_exponent="x").fit(SENTENCES)

@@ -91,7 +91,8 @@ PARAMS: dict[str, Param] = {p.name: p for p in [
           choices=("negative", "hierarchical")),
     Param("negative", int, 5, "noise words per prediction (loss='negative'); the literature uses 2-25",
           low=0, high=1000),
-    Param("ns_exponent", float, 0.75, "noise distribution proportional to count ** ns_exponent"),
+    Param("ns_exponent", float, None, "noise distribution proportional to count ** ns_exponent (None: "
+          "word2vec's 0.75, or fastText's 0.5 with subwords)", none=True),
     Param("subwords", bool, False, "fastText's model: a word's input vector is the mean of its own row and "
           "the rows of its character n-grams, hashed into buckets, so unseen words get vectors too"),
     Param("min_n", int, 3, "subwords: the shortest character n-gram (fastText's -minn)", low=1, high=64),
@@ -145,6 +146,14 @@ def initial_alpha(values: dict) -> float:
     if values["alpha"] is not None:
         return values["alpha"]
     return 0.05 if values["arch"] == "cbow" or values.get("subwords") else 0.025  # fastText's lr: 0.05
+
+
+def noise_exponent(values: dict) -> float:
+    """``ns_exponent``, or its default: fastText's 0.5 with subwords (measured: syntactic analogy
+    +0.015 over 0.75, five runs each; BENCHMARKS.md, issue 14), word2vec's 0.75 otherwise."""
+    if values["ns_exponent"] is not None:
+        return values["ns_exponent"]
+    return 0.5 if values.get("subwords") else 0.75
 
 
 def validate(values: dict) -> None:

@@ -269,8 +269,8 @@ class Word2Vec:
         self.vocab_, self.loss_history_ = vocab, progress.loss_history
         self.vectors_out_ = weights.vectors_out
         self._set_vectors(vocab, weights, ngrams)
-        tables = build_tables(vocab.counts, vocab.keep_probability(self.sample), self.ns_exponent,
-                              self.loss == "hierarchical")
+        tables = build_tables(vocab.counts, vocab.keep_probability(self.sample),
+                              table.noise_exponent(self.get_params()), self.loss == "hierarchical")
         backend = open_backend(self.device, weights, tables, self._kernel_settings(), progress.states)
         if backend.name == "cpu":  # a GPU's chunk takes milliseconds whatever the settings
             schedule.chunk_words = bounded_chunk(schedule.chunk_words, self._cost_per_word(tables, vocab.counts))
