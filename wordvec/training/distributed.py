@@ -14,13 +14,13 @@ Hogwild across ranks, each rank's updates reaching the others at the next point.
 With two ranks s_row = 1: every occurrence of a word gets its step, as in one
 process. Averaging instead (s_row = 1/N, model averaging) was measured and lost
 0.05 analogy on 2 ranks (BENCHMARKS.md): a frequent word then gets half its
-steps. But from four ranks on the plain sum diverged. Our reading: a row that
-every rank updates hundreds of times between two exchanges (a frequent word's)
-moves on each rank about as far as its gradients let it, and N such moves added
-up overshoot. So the
-rows are damped by how often each rank updates them (:func:`damping`): from
-s = 1 for rows each rank touches a few times (a rare word's change is that
-rank's alone) down towards 1/N, the mean, for the most frequent.
+steps. But with 4 and 8 ranks the plain sum diverged (3 were not measured). Our
+reading: a row that every rank updates hundreds of times between two exchanges
+(a frequent word's) moves on each rank about as far as its gradients let it, and
+N such moves added up overshoot. So from 3 ranks on, the rows are damped by how
+often each rank updates them (:func:`damping`): from s = 1 for rows each rank
+touches a few times (a rare word's change is that rank's alone) down towards
+1/N, the mean, for the most frequent.
 
 A rank that fails stops every rank (:func:`fail_together`): the others
 would otherwise wait for it forever in their next allreduce.
