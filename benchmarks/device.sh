@@ -41,6 +41,6 @@ for what in "$@"; do
       export PYTHONPATH=$PYTHONPATH:$(echo /tmp/mpi/lib/python3*/site-packages)
       step mpi timeout 30 mpiexec -n 2 python3 -c "from mpi4py import MPI; print(MPI.Get_library_version().split(chr(10))[0])"
       step ranks timeout 420 python3 benchmarks/distributed.py --ranks 2,4,8 --threads 2 --per-rank \
-        --sync-words ${SYNC_WORDS:-262144,1048576} ${CORPUS:+--corpus $CORPUS} ;;
+        --sync-words ${SYNC_WORDS:-262144,65536} ${CORPUS:+--corpus $CORPUS} ;;
   esac
 done
