@@ -89,3 +89,9 @@ def test_the_noise_exponent_defaults_to_fasttexts_with_subwords():
     assert params.noise_exponent(Word2Vec(subwords=True, ns_exponent=0.75).get_params()) == 0.75
     with pytest.raises(ParameterError, match=r"^ns_exponent='x' must be"):
         Word2Vec(ns_exponent="x").fit(SENTENCES)
+
+
+def test_a_checkpoint_records_the_noise_exponent_a_default_stands_for():
+    assert params.settings(Word2Vec().get_params())["ns_exponent"] == 0.75  # as written before the default moved
+    assert params.settings(Word2Vec(subwords=True).get_params())["ns_exponent"] == 0.5
+    assert params.settings(Word2Vec(ns_exponent=0.6).get_params())["ns_exponent"] == 0.6

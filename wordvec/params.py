@@ -166,8 +166,10 @@ def validate(values: dict) -> None:
 
 
 def settings(values: dict) -> dict:
-    """The parameters a checkpoint must share with the run that resumes it."""
-    return {name: values[name] for name, p in PARAMS.items() if p.compare}
+    """The parameters a checkpoint must share with the run that resumes it; ``ns_exponent`` as the
+    exponent it stands for, so that a checkpoint written when its default was 0.75 still resumes."""
+    return {name: noise_exponent(values) if name == "ns_exponent" else values[name]
+            for name, p in PARAMS.items() if p.compare}
 
 
 def saved(values: dict) -> dict:
