@@ -16,6 +16,7 @@ the rounds' ratios (old over new: above 1, the new kernel is faster).
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import statistics
 import subprocess
@@ -28,29 +29,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
-KINDS = {"sg-ns": ("skipgram", "negative"), "cbow-ns": ("cbow", "negative"),
-         "sg-hs": ("skipgram", "hierarchical"), "cbow-hs": ("cbow", "hierarchical")}
 
 
-def child(root: Path, kind: str, corpus: Path, tokens: int, chunk: int = 10_000) -> None:
+def child(root: Path, kind: str, corpus: Path, tokens: int) -> None:
     """Time the kernel of the package under ``root``; print {"seconds", "loss"} as JSON."""
     sys.path.insert(0, str(root))
-    from wordvec import Word2Vec
-    from wordvec.engine.cpu import kernel
-    from wordvec.engine.tables import build_tables
-    from wordvec.text.scan import iter_chunks, scan_corpus
+    importlib.import_module("wordvec")  # binds the package to root's tree before kernels.py puts this one first
+    from kernels import setup
 
-    arch, loss = KINDS[kind]
-    model = Word2Vec(vector_size=100, window=5, negative=5, min_count=5, sample=1e-3, arch=arch, loss=loss,
-                     workers=1, progress=False)
+    from wordvec.engine.cpu import kernel
+
     with tempfile.TemporaryDirectory() as tmp:
-        vocab_scan = scan_corpus(corpus, Path(tmp), 5, None, name="ab.ids")
-        vocab = vocab_scan.vocab
-        tables = build_tables(vocab.counts, vocab.keep_probability(model.sample), 0.75, loss == "hierarchical")
-        weights, progress = model._initial_state(vocab, 1, None)
-        chunks = [c.copy() for _, c in iter_chunks(vocab_scan.ids, chunk)]
-    chunks = chunks[::max(1, len(chunks) * chunk // tokens)]
-    settings, states = model._kernel_settings(), progress.states
+        model, weights, tables, states, chunks, _ = setup(kind, corpus, Path(tmp), 100, tokens)
+    settings = model._kernel_settings()
     for c in chunks:  # compiles, and trains the weights once
         kernel.train_chunk(c, weights, tables, settings, 0.025, 0.0001, states, 0)
     start = time.process_time()
