@@ -7,9 +7,8 @@ word and negatives. It draws its random numbers from the kernel's own generator
 negatives ``kernel.LEAD`` words before its window size), and under
 hierarchical softmax it holds the changes of the last ``settings.held_rows``
 output rows as the kernel does (added every ``kernel.HELD_WINDOWS`` windows and
-at the chunk's end), so from the
-same state both take the very same steps, and the kernel's float32 weights can
-be compared with these float64 ones. It is slow and meant for tests and teaching.
+at the chunk's end), so from the same state both take the very same steps, and
+the kernel's float32 weights can be compared with these float64 ones. It is slow and meant for tests and teaching.
 """
 
 from __future__ import annotations

@@ -134,9 +134,10 @@ class Synchronised:
         self.deltas = [np.empty_like(m) for m in self.last]  # made once: a fresh one each exchange page-faults
         self.done = progress.done - progress.epoch * words  # this epoch's words, resumed mid-epoch
         self.bytes_sent = 0
-        between = comm.allreduce(words) / comm.Get_size() / syncs  # a rank's words between exchanges, on average
-        self.scales = ([damping(r, between, comm.Get_size()) for r in rates]
-                       if rates is not None and comm.Get_size() > 2 else [None, None])
+        self.scales = [None, None]  # 2 ranks keep the plain sum
+        if rates is not None and comm.Get_size() > 2:
+            between = comm.allreduce(words) / comm.Get_size() / syncs  # a rank's words between exchanges, on average
+            self.scales = [damping(r, between, comm.Get_size()) for r in rates]
         if progress.synced == self.syncs:  # resumed at the last exchange of an epoch: its exchanges are over
             self._epoch_over()
 
