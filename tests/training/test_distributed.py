@@ -1,6 +1,7 @@
 """Word2Vec(distributed=True) under ``mpiexec -n 2`` (pip install 'wordvec[mpi]': mpi4py and mpich)."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -30,11 +31,13 @@ ROOT = Path(__file__).resolve().parents[2]
 needs_mpi = pytest.mark.skipif(MPIEXEC is None or not __import__("importlib").util.find_spec("mpi4py"),
                                reason="needs mpi4py and mpiexec: pip install 'wordvec[mpi]'")
 RANK_SCRIPT = """
-import sys, numpy as np
+import logging, sys, numpy as np
 from mpi4py import MPI
 from wordvec import Word2Vec
+logging.basicConfig(level=logging.INFO)
+sync_words = int(sys.argv[3]) if len(sys.argv) > 3 else 1024
 model = Word2Vec(vector_size=16, window=3, min_count=1, epochs=6, workers=1, sample=0, alpha=0.05,
-                 distributed=True, sync_words=1024, progress=False).fit(sys.argv[1])
+                 distributed=True, sync_words=sync_words, progress=False).fit(sys.argv[1])
 np.save(f"{sys.argv[2]}/rank{MPI.COMM_WORLD.Get_rank()}.npy", model.wv.vectors)
 with open(f"{sys.argv[2]}/rank{MPI.COMM_WORLD.Get_rank()}.words", "w") as f:
     f.write("\\n".join(model.wv.words))
@@ -77,9 +80,16 @@ def test_two_ranks_train_one_model_of_single_process_quality(topics, tmp_path):
 
 
 @needs_mpi
-def test_four_ranks_with_damped_frequent_rows_train_one_model(topics, tmp_path):
-    done = _mpiexec(sys.executable, "-c", RANK_SCRIPT, str(topics), str(tmp_path), ranks=4)
+@pytest.mark.parametrize("sync_words, hot", [(1024, False), (65536, True)])
+def test_four_ranks_with_damped_frequent_rows_train_one_model(topics, tmp_path, sync_words, hot):
+    """Every 1,024 words a rank's chunks leave no room for exchanges in between; every 65,536 words
+    (all of a rank's share of an epoch here) the hot rows are exchanged in between, while the threads train."""
+    done = _mpiexec(sys.executable, "-c", RANK_SCRIPT, str(topics), str(tmp_path), str(sync_words), ranks=4)
     assert done.returncode == 0, done.stderr
+    exchanges = re.findall(r"(\d+) exchanges of the whole model this epoch( and (\d+) of the hot rows)?", done.stderr)
+    assert len(exchanges) == 6 and all(bool(h) == hot for _, h, _ in exchanges), done.stderr
+    if hot:
+        assert all(int(whole) == 1 and int(n) > 4 for whole, _, n in exchanges), exchanges
     vectors = [np.load(tmp_path / f"rank{r}.npy") for r in range(4)]
     assert all(np.array_equal(vectors[0], v) for v in vectors[1:])  # the damped sum is the same on every rank
     words = (tmp_path / "rank0.words").read_text().split("\n")

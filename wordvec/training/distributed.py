@@ -22,6 +22,13 @@ often each rank updates them (:func:`damping`): from s = 1 for rows each rank
 touches a few times (a rare word's change is that rank's alone) down towards
 1/N, the mean, for the most frequent.
 
+From 3 ranks on, the hot rows (those each rank updates at least :data:`HOT_UPDATES`
+times between two exchanges) are also exchanged :data:`HOT_EXCHANGES` - 1 times in
+between, as pWord2Vec synchronises frequent words more often than rare ones: a few
+thousand rows, so a small fraction of the bytes of the whole model, and damped by
+their updates over the shorter interval. The threads go on training during those
+exchanges; what they add meanwhile is kept and travels with the next one.
+
 A rank that fails stops every rank (:func:`fail_together`): the others
 would otherwise wait for it forever in their next allreduce.
 
@@ -53,6 +60,8 @@ from wordvec.training.state import CORPUS_FILE, Checkpointer, Progress, run_lock
 logger = logging.getLogger("wordvec")
 INSTALL = "pip install 'wordvec[mpi]'"
 DAMPED_UPDATES = 300.0  # U0 of damping(): chosen from 4- and 8-rank runs on mix8m (BENCHMARKS.md, issue 13)
+HOT_EXCHANGES = 16  # from 3 ranks on, the hot rows are exchanged this many times per exchange of the whole model
+HOT_UPDATES = 30.0  # a row is hot when each rank updates it this many times between two whole exchanges
 _LAUNCH_VARIABLES = ("PMI_RANK", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS")
 
 
@@ -118,16 +127,19 @@ def share_of(comm) -> Share:
 class Synchronised:
     """An executor whose ranks combine their weights ``syncs`` times an epoch (see the module).
 
-    ``rates``: each matrix's :func:`update_rates` (None: no damping).
-    ``words`` is this rank's words per epoch; the exchanges fall after each 1/``syncs``
-    of them, the same on every rank, and a rank with no words still takes part in
-    each. At each exchange the ranks agree whether to checkpoint (``checkpointer``)
-    or stop (``stop`` set on any rank); ``progress`` is this rank's, as it stands
-    after the chunks submitted so far (``progress.synced``: the exchanges passed this epoch).
+    ``rates``: each matrix's :func:`update_rates` (None: no damping, no hot rows).
+    ``words`` is this rank's words per epoch; the whole model is exchanged after each
+    1/``syncs`` of them and the hot rows after each 1/(``syncs`` x ``parts``), the same
+    points on every rank, and a rank with no words still takes part in each (``parts``:
+    :func:`hot_parts`, given ``round_words``, the words of a chunk for each thread). At each
+    whole exchange the ranks agree whether to checkpoint (``checkpointer``) or stop
+    (``stop`` set on any rank); ``progress`` is this rank's, as it stands after the chunks
+    submitted so far (``progress.synced``: the whole exchanges passed this epoch).
     """
 
     def __init__(self, local: Executor, comm, weights: Weights, words: int, syncs: int, progress: Progress,
-                 stop, checkpointer: SharedCheckpointer | None = None, rates: list[np.ndarray] | None = None):
+                 stop, checkpointer: SharedCheckpointer | None = None, rates: list[np.ndarray] | None = None,
+                 round_words: int = 1):
         self.local, self.comm, self.weights, self.words, self.syncs = local, comm, weights, words, syncs
         self.progress, self.stop, self.checkpointer = progress, stop, checkpointer
         self.last = [weights.vectors_in.copy(), weights.vectors_out.copy()]
@@ -135,18 +147,26 @@ class Synchronised:
         self.done = progress.done - progress.epoch * words  # this epoch's words, resumed mid-epoch
         self.bytes_sent = 0
         self.scales = [None, None]  # 2 ranks keep the plain sum
+        self.hot, self.parts = [], 1
         if rates is not None and comm.Get_size() > 2:
             between = comm.allreduce(words) / comm.Get_size() / syncs  # a rank's words between exchanges, on average
             self.scales = [damping(r, between, comm.Get_size()) for r in rates]
+            self.parts = hot_parts(between, round_words)
+        if self.parts > 1:
+            for scale, rate in zip(self.scales, rates):  # a hot row's change spans a part: damped by its updates then
+                hot = comm.bcast(np.flatnonzero(rate * between >= HOT_UPDATES), root=0)  # rank 0's, lest floats differ
+                scale[hot] = damping(rate[hot], between / self.parts, comm.Get_size())
+                self.hot.append((hot, scale[hot]))
+        self.exchanged = progress.synced * self.parts  # exchanges of either kind this epoch
         if progress.synced == self.syncs:  # resumed at the last exchange of an epoch: its exchanges are over
             self._epoch_over()
 
     def submit(self, chunk: np.ndarray, alpha_start: float, alpha_end: float) -> None:
         self.local.submit(chunk, alpha_start, alpha_end)
         self.done += int(np.count_nonzero(chunk >= 0))
-        while self.progress.synced < self.syncs and self.done * self.syncs >= (self.progress.synced + 1) * self.words:
-            self.local.wait()
-            self._combine()
+        while (self.progress.synced < self.syncs
+               and self.done * self.syncs * self.parts >= (self.exchanged + 1) * self.words):
+            self._exchange()
         if self.progress.synced == self.syncs:  # the epoch is over on this rank
             self._epoch_over()
 
@@ -156,7 +176,7 @@ class Synchronised:
         self.local.wait()
         if self.words == 0:
             while self.progress.synced < self.syncs:
-                self._combine()
+                self._exchange()
             self._epoch_over()
 
     def close(self) -> None:
@@ -171,9 +191,33 @@ class Synchronised:
 
     def _epoch_over(self) -> None:
         if self.comm.Get_rank() == 0 and self.bytes_sent:
-            logger.info("rank 0 of %d: %d exchanges this epoch, %.1f MB of changes sent", self.comm.Get_size(),
-                        self.progress.synced, self.bytes_sent / 1e6)
-        self.done = self.progress.synced = self.bytes_sent = 0
+            hot = f" and {self.exchanged - self.progress.synced} of the hot rows" if self.hot else ""
+            logger.info("rank 0 of %d: %d exchanges of the whole model this epoch%s, %.1f MB of changes sent",
+                        self.comm.Get_size(), self.progress.synced, hot, self.bytes_sent / 1e6)
+        self.done = self.progress.synced = self.bytes_sent = self.exchanged = 0
+
+    def _exchange(self) -> None:
+        self.exchanged += 1
+        if self.exchanged % self.parts:
+            self._combine_hot()
+        else:
+            self.local.wait()
+            self._combine()
+
+    def _combine_hot(self) -> None:
+        """The hot rows' summed, damped changes, while the threads train: w <- w + (s sum_r d_r - d),
+        d this rank's change up to the exchange, so that what the threads add meanwhile stays."""
+        from mpi4py import MPI
+
+        matrices = (self.weights.vectors_in, self.weights.vectors_out)
+        for current, last, (rows, scale) in zip(matrices, self.last, self.hot):
+            mine = current[rows] - last[rows]
+            summed = mine.copy()
+            self.comm.Allreduce(MPI.IN_PLACE, summed, op=MPI.SUM)
+            summed *= scale
+            last[rows] += summed
+            current[rows] += summed - mine
+            self.bytes_sent += summed.nbytes
 
     def _combine(self) -> None:
         from mpi4py import MPI
@@ -289,14 +333,29 @@ def lock_directory(directory, comm):
         yield
 
 
+def hot_parts(between: float, round_words: int) -> int:
+    """How many parts the words between two whole exchanges (``between``) fall into, a hot
+    exchange after each: :data:`HOT_EXCHANGES`, or fewer so that each part still spans a round
+    of chunks (``round_words``; exchanges happen between chunks, so shorter parts would come
+    in bursts, and their damping would be wrong)."""
+    return int(max(1, min(HOT_EXCHANGES, between // max(round_words, 1))))
+
+
+def exchange_words(comm, sync_words: int) -> int:
+    """The words between two exchanges of any kind, the chunks' bound: from 3 ranks on, the hot rows
+    go :data:`HOT_EXCHANGES` times as often as the whole model (every ``sync_words``)."""
+    return sync_words // HOT_EXCHANGES if comm.Get_size() > 2 else sync_words
+
+
 def syncs_per_epoch(comm, words: int, sync_words: int) -> int:
     """The same number on every rank: enough that no rank trains more than ``sync_words`` between two."""
     from mpi4py import MPI
 
     if comm.Get_size() > 2 and comm.Get_rank() == 0:
-        logger.warning("%d ranks: the changes of frequent words are damped so that they do not diverge, which "
-                       "cost quality in our measurements (4 ranks: analogy -0.02 against one process; "
-                       "BENCHMARKS.md, issue 13); 2 ranks train at the quality of one process", comm.Get_size())
+        logger.info("%d ranks: the most often updated rows are exchanged %d times as often as the rest, and the "
+                    "changes of frequent words damped so that they do not diverge (in our measurements 4 and 8 ranks "
+                    "reached one process's analogy and lost 0.01-0.02 SimLex: BENCHMARKS.md, issue 13)",
+                    comm.Get_size(), HOT_EXCHANGES)
     most = comm.allreduce(words, op=MPI.MAX)
     return max(1, math.ceil(most / sync_words))
 

@@ -275,7 +275,8 @@ class Word2Vec:
         if backend.name == "cpu":  # a GPU's chunk takes milliseconds whatever the settings
             schedule.chunk_words = bounded_chunk(schedule.chunk_words, self._cost_per_word(tables, vocab.counts))
         if comm is not None:  # an exchange falls between chunks: a chunk within the words between two
-            schedule.chunk_words = min(schedule.chunk_words, max(1024, self.sync_words // schedule.workers // 4))
+            between = distributed.exchange_words(comm, self.sync_words)
+            schedule.chunk_words = min(schedule.chunk_words, max(1024, between // schedule.workers // 4))
 
         def on_epoch_end(epoch: int, loss: float) -> None:
             logger.info("epoch %d/%d: mean loss %.4f", epoch + 1, schedule.epochs, loss)
@@ -318,7 +319,8 @@ class Word2Vec:
         rates = distributed.update_rates(scanned.vocab.counts, tables, self._kernel_settings(), weights)
         return lambda on_result: distributed.Synchronised(open_executor(backend, schedule.workers, on_result), comm,
                                                           weights, scanned.n_words, syncs, progress, stop,
-                                                          checkpointer, rates)
+                                                          checkpointer, rates,
+                                                          schedule.chunk_words * schedule.workers)
 
     def _initial_state(self, vocab, workers: int, saved: tuple | None,
                        grown: tuple | None = None) -> tuple[contract.Weights, Progress]:
