@@ -3,7 +3,8 @@ subwords, each word's bag of input rows and the word vectors composed from them.
 
 New input rows are uniform in +-0.5/dim and output rows zero, as in word2vec.c;
 with subwords the n-gram rows (``buckets`` of them, after the words' rows) are
-drawn the same way, as fastText draws them.
+drawn the same way (fastText draws its rows in +-1/dim; that range was measured
+with subwords and gained nothing: BENCHMARKS.md, issue 14).
 """
 
 from __future__ import annotations
