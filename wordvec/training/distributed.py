@@ -354,7 +354,7 @@ def syncs_per_epoch(comm, words: int, sync_words: int) -> int:
     if comm.Get_size() > 2 and comm.Get_rank() == 0:
         logger.info("%d ranks: the most often updated rows are exchanged %d times as often as the rest, and the "
                     "changes of frequent words damped so that they do not diverge (in our measurements 4 and 8 ranks "
-                    "reached one process's analogy and lost 0.01-0.02 SimLex: BENCHMARKS.md, issue 13)",
+                    "reached one process's analogy, WS353 and SimLex within 0.015: BENCHMARKS.md, issue 13)",
                     comm.Get_size(), HOT_EXCHANGES)
     most = comm.allreduce(words, op=MPI.MAX)
     return max(1, math.ceil(most / sync_words))
