@@ -12,8 +12,10 @@ of a window; they differ in what predicts it (the ``hidden`` rows):
 * CBOW: the mean of the context words' input vectors.
 
 A word's input vector is the mean of its bag of input rows (``Weights``); the
-gradient reaching it goes to every row of the bag. A chunk holds word ids with
--1 at each line end; windows never cross a line end.
+gradient reaching it goes to every row of the bag. With bags (subwords) the
+vectors of the words within reach are composed once each and their changes
+added to their rows once each (``bagcache``), not once a window. A chunk holds
+word ids with -1 at each line end; windows never cross a line end.
 
 There is one compiled kernel per architecture and output layer (:data:`KERNELS`),
 each the shared loop :func:`_train` with its step and its output layer fixed, so
@@ -29,6 +31,14 @@ import numpy as np
 from numba import njit
 
 from wordvec.engine.contract import ARCH_CBOW, ARCH_SKIPGRAM, LOSS_HIERARCHICAL, LOSS_NEGATIVE
+from wordvec.engine.cpu.bagcache import (
+    add_input_mean,
+    add_to_input,
+    cache_enter,
+    cache_leave_line,
+    context_cache,
+    read_input,
+)
 from wordvec.engine.cpu.output import (
     apply_held,
     binary_logistic_step,
@@ -39,7 +49,7 @@ from wordvec.engine.cpu.output import (
 )
 from wordvec.engine.cpu.prefetch import prefetch_row
 from wordvec.engine.cpu.rng import randint, uniform
-from wordvec.engine.cpu.vecops import add_bag_mean, gather_bag, scatter_bag, zero_row
+from wordvec.engine.cpu.vecops import zero_row
 
 LEAD = 2  # windows between choosing (and prefetching) a window's output rows and computing it
 _RING = 4  # slots of chosen rows: a power of two above LEAD
@@ -67,6 +77,7 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
     width = max(settings.negative + 1, tables.codes.shape[1])
     span = 2 * min(window, chunk.shape[0])  # a context never holds more words than the chunk
     context = np.empty(span, dtype=np.int64)
+    where = np.empty(span, dtype=np.int64)  # the contexts' positions in the line
     hidden = np.empty((span, dim), dtype=np.float32)
     grad = np.empty((span, dim), dtype=np.float32)
     rows = np.empty((_RING, width), dtype=np.int64)  # slot p % _RING: the rows of the word at p
@@ -75,6 +86,7 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
     coeffs = np.empty((span, width), dtype=np.float32)
     sentence = np.empty(chunk.shape[0], dtype=np.int64)
     held = hold(out, settings.held_rows, dim)
+    cache = context_cache(weights, window, dim)  # with subwords: the reach's input vectors (engine/cpu/bagcache.py)
     slope = (alpha_end - alpha_start) / max(1, np.count_nonzero(chunk >= 0))  # per word
     loss, n_predictions, words_done, windows = 0.0, 0, 0, 0
     i = 0
@@ -90,18 +102,20 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
                                     signs[p])
             if pos + 1 < length:  # the context row that enters the next window
                 prefetch_row(weights.vectors_in, sentence[min(pos + 1 + window, length - 1)])
+            cache_enter(cache, weights, sentence, length, pos, window)
             alpha = alpha_start + slope * (words_done + pos * raw_per_kept)
             reach = window - randint(state, stream, window) if settings.shrink_windows else window
-            m = _gather_context(sentence, length, pos, reach, context)
+            m = _gather_context(sentence, length, pos, reach, context, where)
             if m == 0:
                 continue
             s = pos % _RING
-            loss += step(targets, weights, tables, settings, sentence[pos], context, m, alpha, state, stream,
-                         hidden, grad, rows[s], signs[s], n_rows[s], coeffs, held)
+            loss += step(targets, weights, tables, settings, sentence[pos], context, where, m, alpha, state, stream,
+                         hidden, grad, rows[s], signs[s], n_rows[s], coeffs, held, cache)
             n_predictions += m if per_context else 1
             windows += 1
             if windows % HELD_WINDOWS == 0:
                 apply_held(out, held)
+        cache_leave_line(cache, weights, sentence, length, window)
         words_done += raw
     apply_held(out, held)
     return loss, n_predictions, words_done
@@ -123,50 +137,51 @@ def _subsample_line(chunk, i, keep_prob, state, stream, sentence):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _gather_context(sentence, length, pos, reach, context):
-    """The words within ``reach`` of ``pos`` (not itself) into ``context``; returns how many."""
+def _gather_context(sentence, length, pos, reach, context, where):
+    """The words within ``reach`` of ``pos`` (not itself) into ``context``, their positions into
+    ``where``; returns how many."""
     m = 0
     for j in range(max(0, pos - reach), min(length, pos + reach + 1)):
         if j != pos:
-            context[m] = sentence[j]
+            context[m], where[m] = sentence[j], j
             m += 1
     return m
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
-def _cbow_step(targets, weights, tables, settings, center, context, m, alpha, state, stream, hidden, grad, rows,
-               signs, k, coeffs, held):
+def _cbow_step(targets, weights, tables, settings, center, context, where, m, alpha, state, stream, hidden, grad,
+               rows, signs, k, coeffs, held, cache):
     """The mean of the context's input vectors predicts the center (output ``rows[:k]``); each
     context word's rows get the whole update (word2vec.c) or 1/m of it (``cbow_mean_gradient``)."""
     zero_row(hidden, 0)
     for j in range(m):
-        add_bag_mean(1.0 / m, weights, context[j], hidden, 0)
+        add_input_mean(1.0 / m, weights, cache, context, where, j, hidden, 0)
     loss = binary_logistic_step(hidden, grad, 1, rows, signs, k, weights.vectors_out, alpha, coeffs, held)
     scale = 1.0 / m if settings.cbow_mean_gradient else 1.0
     for j in range(m):
-        scatter_bag(scale, grad, 0, weights, context[j])
+        add_to_input(scale, grad, 0, weights, cache, context, where, j)
     return loss
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
-def _skipgram_step(targets, weights, tables, settings, center, context, m, alpha, state, stream, hidden, grad,
-                   rows, signs, k, coeffs, held):
+def _skipgram_step(targets, weights, tables, settings, center, context, where, m, alpha, state, stream, hidden,
+                   grad, rows, signs, k, coeffs, held, cache):
     """Each context word's input vector predicts the center (output ``rows[:k]``): all m in one
     step (per window), or one step per pair, each pair after the first with fresh rows (word2vec.c)."""
     if settings.per_window:
         for j in range(m):
-            gather_bag(weights, context[j], hidden, j)
+            read_input(weights, cache, context, where, j, hidden, j)
         loss = binary_logistic_step(hidden, grad, m, rows, signs, k, weights.vectors_out, alpha, coeffs, held)
         for j in range(m):
-            scatter_bag(1.0, grad, j, weights, context[j])
+            add_to_input(1.0, grad, j, weights, cache, context, where, j)
         return loss
     loss = 0.0
     for j in range(m):
         if j > 0:
             k = targets(tables, settings.negative, center, weights.vectors_out, state, stream, rows, signs)
-        gather_bag(weights, context[j], hidden, 0)
+        read_input(weights, cache, context, where, j, hidden, 0)
         loss += binary_logistic_step(hidden, grad, 1, rows, signs, k, weights.vectors_out, alpha, coeffs, held)
-        scatter_bag(1.0, grad, 0, weights, context[j])
+        add_to_input(1.0, grad, 0, weights, cache, context, where, j)
     return loss
 
 

@@ -90,7 +90,7 @@ def zero_row(y, j):
 # kernel without subwords reads rows directly, exactly as if bags did not exist.
 
 
-def _has_bags(weights) -> bool:
+def has_bags(weights) -> bool:
     """At compile time: whether the Weights NamedTuple type carries bag arrays (not None)."""
     return not isinstance(weights.types[weights.fields.index("bag_indptr")], types.NoneType)
 
@@ -109,7 +109,7 @@ def scatter_bag(scale, x, i, weights, word):
 
 @overload(gather_bag, inline="always", fastmath=True)
 def _gather_bag(weights, word, y, j):
-    if not _has_bags(weights):
+    if not has_bags(weights):
         return lambda weights, word, y, j: copy_row(weights.vectors_in, word, y, j)
 
     def mean(weights, word, y, j):
@@ -122,7 +122,7 @@ def _gather_bag(weights, word, y, j):
 
 @overload(add_bag_mean, inline="always", fastmath=True)
 def _add_bag_mean(scale, weights, word, y, j):
-    if not _has_bags(weights):
+    if not has_bags(weights):
         return lambda scale, weights, word, y, j: axpy_rows(scale, weights.vectors_in, word, y, j)
 
     def add(scale, weights, word, y, j):
@@ -134,7 +134,7 @@ def _add_bag_mean(scale, weights, word, y, j):
 
 @overload(scatter_bag, inline="always", fastmath=True)
 def _scatter_bag(scale, x, i, weights, word):
-    if not _has_bags(weights):
+    if not has_bags(weights):
         return lambda scale, x, i, weights, word: axpy_rows(scale, x, i, weights.vectors_in, word)
 
     def scatter(scale, x, i, weights, word):
