@@ -5,7 +5,14 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from wordvec.engine.contract import ARCH_CBOW, ARCH_SKIPGRAM, LOSS_HIERARCHICAL, LOSS_NEGATIVE, Settings, Weights
+from wordvec.engine.contract import (
+    ARCH_CBOW,
+    ARCH_SKIPGRAM,
+    LOSS_HIERARCHICAL,
+    LOSS_NEGATIVE,
+    Settings,
+    Weights,
+)
 from wordvec.engine.cpu.kernel import train_chunk
 from wordvec.engine.cpu.rng import new_state
 from wordvec.engine.tables import build_tables

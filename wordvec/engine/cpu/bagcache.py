@@ -28,11 +28,11 @@ from numba import njit, types
 from numba.extending import overload
 
 from wordvec.engine.cpu.vecops import (
-    has_bags,
     add_bag_mean,
     axpy_rows,
     copy_row,
     gather_bag,
+    has_bags,
     scatter_bag,
     zero_row,
 )
