@@ -176,7 +176,8 @@ def test_a_rank_that_fails_stops_every_rank_with_one_line_naming_it(tmp_path):
                     "--min-count", "1", "--workers", "1", "--distributed", "--no-progress", timeout=60)
     assert done.returncode != 0 and time.monotonic() - start < 30
     line = [x for x in done.stderr.splitlines() if x.startswith("wordvec: rank")]
-    assert len(line) == 1, done.stderr
+    # once in CI (2026-11-27) the job ended with an empty stderr; not seen again in 27 runs: say all if it recurs
+    assert len(line) == 1, f"exit {done.returncode}\nstdout: {done.stdout}\nstderr: {done.stderr}"
     assert line[0].startswith(f"wordvec: rank 1 of 2 failed, so every rank stops: DataError: {tmp_path / 'c.txt'}:")
     assert line[0].endswith(": invalid UTF-8 (byte 0xe9)")
     assert not (tmp_path / "m.npz").exists()
