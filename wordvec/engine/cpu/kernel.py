@@ -105,7 +105,9 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
             cache_enter(cache, weights, sentence, length, pos, window)
             alpha = alpha_start + slope * (words_done + pos * raw_per_kept)
             reach = window - randint(state, stream, window) if settings.shrink_windows else window
-            m = _gather_context(sentence, length, pos, reach, context, where)
+            m = _gather_context(sentence, length, pos, reach, context)
+            if cache is not None:  # compiled only with subwords
+                _where_context(length, pos, reach, where)
             if m == 0:
                 continue
             s = pos % _RING
@@ -137,15 +139,24 @@ def _subsample_line(chunk, i, keep_prob, state, stream, sentence):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _gather_context(sentence, length, pos, reach, context, where):
-    """The words within ``reach`` of ``pos`` (not itself) into ``context``, their positions into
-    ``where``; returns how many."""
+def _gather_context(sentence, length, pos, reach, context):
+    """The words within ``reach`` of ``pos`` (not itself) into ``context``; returns how many."""
     m = 0
     for j in range(max(0, pos - reach), min(length, pos + reach + 1)):
         if j != pos:
-            context[m], where[m] = sentence[j], j
+            context[m] = sentence[j]
             m += 1
     return m
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _where_context(length, pos, reach, where):
+    """The positions in the line of the contexts :func:`_gather_context` gathers, into ``where``."""
+    m = 0
+    for j in range(max(0, pos - reach), min(length, pos + reach + 1)):
+        if j != pos:
+            where[m] = j
+            m += 1
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
