@@ -98,7 +98,7 @@ def test_kernel_windows_equal_reference_steps(arch, loss_kind):
     expected_V, expected_U = V.astype(np.float64), U.astype(np.float64)
     states, V0 = new_state(7), V.copy()
     seed = np.uint64(next_u64(new_state(7), 0))  # the chunk's seed, as the backend draws it
-    backend = CudaBackend(Weights(V, U, None, None), tables, settings, states, blocks=1, hierarchical=True)
+    backend = CudaBackend(Weights(V, U, None, None), tables, settings, states, blocks=1, warps=1)
     result = backend.train_chunk(chunk, 0.05, 0.01, 0)
     weights = backend.host_weights()
     loss, predictions = replay(chunk, expected_V, expected_U, tables, settings, seed, 0.05, (0.01 - 0.05) / len(chunk))
@@ -116,7 +116,6 @@ def test_kernel_windows_equal_reference_steps(arch, loss_kind):
     (dict(vector_size=300), "vector_size=300 is above 256"),
     (dict(update="pair"), "update='pair' is not available on device='cuda'"),
     (dict(negative=70), "negative=70 gives 71 targets per window"),
-    (dict(loss="hierarchical"), "loss='hierarchical' is not available on device='cuda' yet"),
 ])
 def test_what_the_kernel_cannot_train_is_one_line(tmp_path, settings, message):
     from wordvec import Word2Vec

@@ -28,7 +28,8 @@ def topics(tmp_path):
     return write_topics(tmp_path / "topics.txt", 6, 50)
 
 
-@pytest.mark.parametrize("arch, loss", [("skipgram", "negative"), ("cbow", "negative")])
+@pytest.mark.parametrize("arch, loss", [("skipgram", "negative"), ("cbow", "negative"), ("skipgram", "hierarchical"),
+                                        ("cbow", "hierarchical")])
 def test_a_tiny_fit_learns_the_topics_over_several_chunks(topics, arch, loss):
     model = Word2Vec(**SETTINGS, arch=arch, loss=loss, epochs=4, alpha=0.05).fit(topics)
     assert model.loss_history_[-1] < model.loss_history_[0]

@@ -19,11 +19,16 @@ import warnings
 
 import numpy as np
 
-from wordvec.engine.contract import LOSS_HIERARCHICAL, ChunkResult, Settings, Tables, Weights
+from wordvec.engine.contract import ARCH_SKIPGRAM, LOSS_HIERARCHICAL, ChunkResult, Settings, Tables, Weights
 from wordvec.engine.cpu.rng import next_u64
 from wordvec.errors import ParameterError
 
 INSTALL = "pip install 'wordvec[cuda]'"
+WARPS = 4  # warps (windows at once) per block of the negative-sampling kernel on a GPU
+# Windows in flight per multiprocessor for negative sampling: what dim 100 leaves resident (104
+# registers a thread). A build held to 64 registers ran 32 a multiprocessor and diverged on an
+# H200, so smaller vectors, which need fewer registers, do not get more windows at once.
+RESIDENT_WARPS = 16
 
 
 def load_cuda():
@@ -58,39 +63,47 @@ def check_limits(settings: Settings, tables: Tables, dim: int) -> None:
 
 
 class CudaBackend:
-    """Trains chunks on one GPU; ``blocks``: windows in flight at once (default 32 per multiprocessor).
+    """Trains chunks on one GPU.
 
-    ``hierarchical=True`` lets the kernel train hierarchical softmax, which it does
-    exactly step by step (tests/engine/test_cuda.py) but which diverged on an H200
-    at full occupancy, so :class:`~wordvec.Word2Vec` does not offer it yet.
+    Negative sampling runs ``negative.negative_kernel`` in blocks of ``warps`` warps
+    (default 4; 1 on the simulator), ``blocks`` of them (default: 16 warps per multiprocessor);
+    hierarchical softmax runs ``kernel.train_windows``, one warp a block (32 per
+    multiprocessor). Rows are changed by atomic adds (``atomic_in``, ``atomic_out``),
+    except hierarchical softmax's output rows, written plainly by default: with atomic
+    adds, thousands of windows moving the root's rows at once diverged on an H200.
     """
 
     name = "cuda"
 
     def __init__(self, weights: Weights, tables: Tables, settings: Settings, states: np.ndarray,
-                 blocks: int | None = None, atomic: bool = True, hierarchical: bool = False):
-        if settings.loss == LOSS_HIERARCHICAL and not hierarchical:
-            raise ParameterError("loss='hierarchical' is not available on device='cuda' yet: on a card, thousands "
-                                 "of windows updating the root's rows at once diverge; use loss='negative' or "
-                                 "device='cpu'")
+                 blocks: int | None = None, warps: int | None = None, atomic_in: bool = True,
+                 atomic_out: bool | None = None):
         self.cuda = load_cuda()
-        from wordvec.engine.cuda import kernel  # after load_cuda: it compiles for the device or the simulator
+        # after load_cuda: they compile for the device or the simulator
+        from wordvec.engine.cuda import kernel, negative
 
-        self.kernel = kernel
         if weights.bag_indptr is not None:
             raise ParameterError("subword bags are not available on device='cuda' yet; use device='cpu'")
-        check_limits(settings, tables, weights.vectors_in.shape[1])
-        cuda = self.cuda
-        self.host, self.settings, self.states, self.atomic = weights, settings, states, atomic
+        dim = weights.vectors_in.shape[1]
+        check_limits(settings, tables, dim)
+        hierarchical = settings.loss == LOSS_HIERARCHICAL
+        self.kernel = kernel
+        self.negative = None if hierarchical else \
+            negative.negative_kernel(settings.arch == ARCH_SKIPGRAM, settings.negative, dim)
+        self.host, self.settings, self.states = weights, settings, states
+        self.atomic_in, self.atomic_out = atomic_in, (not hierarchical) if atomic_out is None else atomic_out
+        cuda, simulated = self.cuda, os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
         self.vectors_in, self.vectors_out = cuda.to_device(weights.vectors_in), cuda.to_device(weights.vectors_out)
         self.tables = Tables(*(cuda.to_device(np.ascontiguousarray(a)) for a in tables))
+        if warps is None:  # the simulator runs a block's threads at once, in no set order
+            warps = 1 if simulated or self.negative is None else WARPS
         if blocks is None:
-            blocks = 4 if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1" else \
-                cuda.get_current_device().MULTIPROCESSOR_COUNT * 32
-        self.blocks = blocks
+            per_sm = 32 if self.negative is None else max(1, RESIDENT_WARPS // warps)
+            blocks = 4 if simulated else cuda.get_current_device().MULTIPROCESSOR_COUNT * per_sm
+        self.blocks, self.warps = blocks, warps
         self.streams: dict[int, object] = {}
         # the simulator runs one kernel at a time: host threads take turns there
-        self.turns = threading.Lock() if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1" else contextlib.nullcontext()
+        self.turns = threading.Lock() if simulated else contextlib.nullcontext()
 
     def train_chunk(self, chunk: np.ndarray, alpha_start: float, alpha_end: float, stream: int) -> ChunkResult:
         """Copy the chunk to the card on this thread's stream, train it, return its tally."""
@@ -102,10 +115,17 @@ class CudaBackend:
         tally = self.cuda.to_device(np.zeros(2), stream=s)
         slope = (alpha_end - alpha_start) / max(1, len(chunk))
         with self.turns:
-            self.kernel.train_windows[min(self.blocks, max(1, len(chunk))), self.kernel.WARP, s](
-                ids, seed, alpha_start, slope, self.vectors_in, self.vectors_out, t.keep_prob, t.noise_prob,
-                t.noise_alias, t.codes, t.points, t.lengths, st.arch, st.loss, st.window, st.shrink_windows,
-                st.negative, st.cbow_mean_gradient, self.atomic, tally)
+            if self.negative is not None:
+                counter = self.cuda.to_device(np.zeros(1, dtype=np.int32), stream=s)
+                self.negative[min(self.blocks, max(1, len(chunk))), self.kernel.WARP * self.warps, s](
+                    ids, seed, alpha_start, slope, self.vectors_in, self.vectors_out, t.keep_prob, t.noise_prob,
+                    t.noise_alias, st.window, st.shrink_windows, st.cbow_mean_gradient, self.atomic_in,
+                    self.atomic_out, tally, counter)
+            else:
+                self.kernel.train_windows[min(self.blocks, max(1, len(chunk))), self.kernel.WARP, s](
+                    ids, seed, alpha_start, slope, self.vectors_in, self.vectors_out, t.keep_prob, t.noise_prob,
+                    t.noise_alias, t.codes, t.points, t.lengths, st.arch, st.loss, st.window, st.shrink_windows,
+                    st.negative, st.cbow_mean_gradient, self.atomic_in, self.atomic_out, tally)
             loss, predictions = tally.copy_to_host(stream=s)
             s.synchronize()
         return ChunkResult(float(loss), int(predictions), int(np.count_nonzero(chunk >= 0)))

@@ -1,4 +1,8 @@
-"""The CUDA training kernel: one warp per window, each lane holding a few of the vector's dimensions.
+"""The general CUDA training kernel: one warp per window, each lane holding a few of the vector's dimensions.
+
+It trains hierarchical softmax, and negative sampling with any settings;
+``negative`` compiles a faster one for each negative-sampling setup, tested
+against the same reference.
 
 A block of 32 threads (one warp) takes a center position, decides with
 ``draws`` whether the word there is kept, gathers the kept words within its
@@ -17,9 +21,13 @@ rows are written last. The h_j are read once, before any write, as the CPU step
 does; a target row is read after the updates of earlier targets of the window,
 which differs from the CPU step only where a noise word repeats in one window.
 
-Rows are updated with atomic adds, so that thousands of windows writing the
-rows of frequent words at once lose none of each other's updates (they still
-read each other's rows as they find them: Hogwild). Blocks stride over the
+Rows are updated with atomic adds (``atomic_in``, ``atomic_out``), so that
+thousands of windows writing the rows of frequent words at once lose none of
+each other's updates (they still read each other's rows as they find them:
+Hogwild); or with plain writes, which lose some of them, as CPU threads do.
+Hierarchical softmax writes its output rows plainly: every window moves the
+rows of the nodes near the root, and thousands of atomic adds computed from one
+stale value overshoot them (it diverged on an H200). Blocks stride over the
 chunk; the loss and prediction counts are summed per block, then atomically.
 
 numba's CUDA simulator has no warp shuffles and runs each thread in Python, so
@@ -115,7 +123,8 @@ def _targets(w, state, noise_prob, noise_alias, codes, points, lengths, loss_kin
 
 @cuda.jit
 def train_windows(chunk, seed, alpha_start, slope, vectors_in, vectors_out, keep_prob, noise_prob, noise_alias,
-                  codes, points, lengths, arch, loss_kind, window, shrink, negative, mean_gradient, atomic, tally):
+                  codes, points, lengths, arch, loss_kind, window, shrink, negative, mean_gradient, atomic_in,
+                  atomic_out, tally):
     """Train every window of ``chunk`` (ids, -1 at line ends) centred on a kept word; the rate of
     position p is alpha_start + slope p. Adds (loss, predictions) to ``tally`` (float64)."""
     lane, dim = cuda.threadIdx.x, vectors_in.shape[1]
@@ -171,7 +180,7 @@ def train_windows(chunk, seed, alpha_start, slope, vectors_in, vectors_out, keep
                     for e in range(per_lane):
                         d = lane + WARP * e
                         if d < dim:
-                            _add(vectors_out, t, d, du[e], atomic)
+                            _add(vectors_out, t, d, du[e], atomic_out)
                 scale = float32(1.0) / float32(m) if mean_gradient else float32(1.0)
                 for c in range(m):
                     j = c if arch == ARCH_SKIPGRAM else 0
@@ -179,7 +188,7 @@ def train_windows(chunk, seed, alpha_start, slope, vectors_in, vectors_out, keep
                         d = lane + WARP * e
                         if d < dim:
                             _add(vectors_in, ctx[c], d, g[j, e] if arch == ARCH_SKIPGRAM else scale * g[j, e],
-                                 atomic)
+                                 atomic_in)
                 predictions += n_hidden
         p += cuda.gridDim.x
     if lane == 0:
