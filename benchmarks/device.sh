@@ -4,6 +4,9 @@
 #
 #   bash benchmarks/device.sh cores           # issue 11: scan, kernel scaling, SG-NS thread sweep vs gensim
 #   bash benchmarks/device.sh hs gpu          # hierarchical softmax at 16 threads; issue 12: benchmarks/gpu.py
+#   bash benchmarks/device.sh gpu-check gpu16  # issue 12: the CUDA tests on the card, the kernels' sweep, gpu.py
+#                                               # without its CPU rows; issues 11 and 12: SG-NS and CBOW-NS at 16
+#                                               # threads against gensim (the CPU rows)
 #   bash benchmarks/device.sh ranks           # issue 13: 1, 2, 4, 8 MPI ranks of 2 threads (benchmarks/distributed.py)
 #
 # Expects gensim's wheels in .whl/ (pip download --no-deps gensim smart_open; for `ranks` also mpi4py
@@ -21,16 +24,27 @@ mkdir -p ../shared/data/corpus ../shared/data/eval
 ln -sfn "$PWD/.data/corpus/mix8m.txt.gz" ../shared/data/corpus/mix8m.txt.gz
 for f in questions-words.txt wordsim353.tsv simlex999.txt; do ln -sfn "$PWD/.data/eval/$f" ../shared/data/eval/$f; done
 step() { echo "== $1 ($(date -u +%T))"; shift; "$@" 2>&1 | tee -a "$OUT/log.txt"; }
-step precompile timeout 200 python3 -c "from wordvec.precompile import main; main()"
+# the CPU kernels compile on one core while the GPU steps run; the CPU steps wait for it
+[ "$*" = gpu-check ] || timeout 300 python3 -c "from wordvec.precompile import main; main()" > "$OUT/precompile.txt" 2>&1 &
+precompiling=$!
+cpu() { wait $precompiling 2>/dev/null; }
 for what in "$@"; do
   case $what in
+    gpu-check)  # numba-cuda there predates numpy 2.5's removal of np.row_stack
+      step gpu-tests timeout 150 python3 -c "import numpy as np; np.row_stack = np.vstack; import sys, pytest; \
+sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '-rs', 'tests/engine/test_cuda.py']))"
+      step gpu-sweep timeout 150 python3 benchmarks/gpu.py --sweep --configs sg-ns,cbow-ns
+      step gpu timeout 150 python3 benchmarks/gpu.py --configs sg-ns,cbow-ns,sg-hs,cbow-hs --skip-cpu ;;
+    gpu16)
+      cpu; step gpu16 timeout 200 python3 benchmarks/vs_gensim.py --configs sg-ns,cbow-ns --workers 16 \
+        --gensim-workers 16 --tokens 8752426 ;;
     cores)
-      step scaling timeout 200 python3 benchmarks/scaling.py --threads 1,2,4,8,16 --kinds sg-ns,cbow-ns,sg-hs,cbow-hs --words 600000
+      cpu; step scaling timeout 200 python3 benchmarks/scaling.py --threads 1,2,4,8,16 --kinds sg-ns,cbow-ns,sg-hs,cbow-hs --words 600000
       step scaling-fit timeout 120 python3 benchmarks/scaling.py --threads 1,4,16 --kinds sg-ns --words 300000 --fit
       step scan timeout 60 python3 benchmarks/scan.py --threads 1,2,4,8,16 --repeats 2
       step sweep timeout 300 python3 benchmarks/vs_gensim.py --configs sg-ns --workers 1,2,4,8,16 --gensim-workers 16 --tokens 8752426 ;;
     hs)
-      step hs-scaling timeout 100 python3 benchmarks/scaling.py --threads 1,16 --kinds sg-hs,cbow-hs --words 600000
+      cpu; step hs-scaling timeout 100 python3 benchmarks/scaling.py --threads 1,16 --kinds sg-hs,cbow-hs --words 600000
       step hs-16 timeout 100 python3 benchmarks/vs_gensim.py --configs sg-hs --workers 16 --gensim-workers 0 --tokens 8752426 ;;
     gpu)
       step gpu timeout 400 python3 benchmarks/gpu.py ;;
@@ -39,8 +53,8 @@ for what in "$@"; do
         .whl/mpi4py-*.whl .whl/mpich-*.whl || echo "MPI wheels did not install" >&2
       export PATH=/tmp/mpi/bin:$PATH MPI4PY_LIBMPI=/tmp/mpi/lib/libmpi.so.12
       export PYTHONPATH=$PYTHONPATH:$(echo /tmp/mpi/lib/python3*/site-packages)
-      step mpi timeout 30 mpiexec -n 2 python3 -c "from mpi4py import MPI; print(MPI.Get_library_version().split(chr(10))[0])"
-      step ranks timeout 420 python3 benchmarks/distributed.py --ranks 2,4,8 --threads 2 --per-rank \
+      cpu; step mpi timeout 30 mpiexec -n 2 python3 -c "from mpi4py import MPI; print(MPI.Get_library_version().split(chr(10))[0])"
+      step ranks timeout 300 python3 benchmarks/distributed.py --ranks 2,4,8 --threads 2 --per-rank --repeats ${REPEATS:-2} \
         --sync-words ${SYNC_WORDS:-262144,65536} ${CORPUS:+--corpus $CORPUS} ;;
   esac
 done

@@ -9,6 +9,8 @@ children, so each library runs in its own process.
 
     python benchmarks/gpu.py                        # GPU, then CPU and gensim on every core
     python benchmarks/gpu.py --skip-cpu --configs sg-ns
+    python benchmarks/gpu.py --sweep                # the kernels' training rate: the one-warp-a-block kernel
+                                                    # against the register kernel with 1, 2, 4 and 8 warps a block
 
 Needs numba-cuda and a GPU (``pip install 'wordvec[cuda]'``), and gensim for the CPU rows.
 """
@@ -16,6 +18,7 @@ Needs numba-cuda and a GPU (``pip install 'wordvec[cuda]'``), and gensim for the
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import os
 import shutil
@@ -43,15 +46,56 @@ def gpu_fit(corpus: Path, config: dict, epochs: int, **extra) -> tuple[float, Wo
     return time.perf_counter() - start, model
 
 
+def first_lines(corpus: Path, path: Path, lines: int = 2000) -> Path:
+    """The first ``lines`` lines of ``corpus`` in ``path``: a fit that compiles the kernel."""
+    with gzip.open(corpus, "rt") as f:
+        path.write_text("".join(next(f) for _ in range(lines)))
+    return path
+
+
+def sweep(corpus: Path, configs: list[str]) -> None:
+    """Training words/s of each variant of the negative-sampling kernel, twice, on ``corpus`` (3 epochs)."""
+    import wordvec.engine.cuda as backend
+    from wordvec.engine.cuda import negative
+
+    register_kernel, init = negative.negative_kernel, backend.CudaBackend.__init__
+    variants = [("one warp a block (train_windows)", None, {}),
+                ("registers, 4 warps a block, one dot product at a time", {"together": False}, {}),
+                ("registers, 4 warps a block, dot products reduced together", {}, {}),
+                ("the same, at most 64 registers", {"max_registers": 64}, {}),
+                ("the same, plain writes to the input rows", {}, {"atomic_in": False})]
+    print("| config | kernel | training words/s, two runs | loss per epoch |\n|---|---|---|---|", flush=True)
+    for name in configs:
+        for label, kernel, how in variants:
+            negative.negative_kernel = (lambda *a: None) if kernel is None else \
+                (lambda *a, kernel=kernel: register_kernel(*a, **kernel))
+            backend.WARPS = 1 if kernel is None else 4
+            backend.CudaBackend.__init__ = functools.partialmethod(init, **how)
+            try:
+                with tempfile.TemporaryDirectory() as tmp:
+                    gpu_fit(first_lines(corpus, Path(tmp) / "warm.txt"), CONFIGS[name], 1)  # compiles
+                runs = [gpu_fit(corpus, CONFIGS[name], 3)[1] for _ in range(2)]
+            except Exception as exc:  # a diverged run is a row too
+                print(f"| {name} | {label} | {type(exc).__name__}: {exc} | |", flush=True)
+                continue
+            print(f"| {name} | {label} | {', '.join(f'{m.words_per_second_:,.0f}' for m in runs)} | "
+                  f"{', '.join(f'{x:.3f}' for x in runs[-1].loss_history_)} |", flush=True)
+    negative.negative_kernel, backend.WARPS, backend.CudaBackend.__init__ = register_kernel, 4, init
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=DATA / "corpus" / "mix8m.txt.gz")
-    parser.add_argument("--configs", default="sg-ns,cbow-ns,sg-hs")
+    parser.add_argument("--configs", default="sg-ns,cbow-ns,sg-hs,cbow-hs")
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--copies", type=int, default=10, help="copies of the corpus in the throughput run")
     parser.add_argument("--skip-cpu", action="store_true", help="no CPU rows (wordvec and gensim on every core)")
+    parser.add_argument("--sweep", action="store_true", help="only the kernels' training rates, 3 epochs each")
     args = parser.parse_args()
     from numba import cuda
+
+    if args.sweep:
+        return sweep(args.corpus, args.configs.split(","))
 
     card = cuda.get_current_device().name
     card = card.decode() if isinstance(card, bytes) else card
@@ -60,12 +104,14 @@ def main() -> None:
     print("| config | where | fit wall s | training words/s | analogy | WS353 | SimLex | loss per epoch |")
     print("|---" * 8 + "|", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        small = Path(tmp) / "warm.txt"
-        with gzip.open(args.corpus, "rt") as f:
-            small.write_text("".join(next(f) for _ in range(2000)))
+        small = first_lines(args.corpus, Path(tmp) / "warm.txt")
         for name in args.configs.split(","):
             gpu_fit(small, CONFIGS[name], 1)  # compiles the kernel
-            seconds, model = gpu_fit(args.corpus, CONFIGS[name], args.epochs)
+            try:
+                seconds, model = gpu_fit(args.corpus, CONFIGS[name], args.epochs)
+            except Exception as exc:  # a diverged run is a row too
+                print(f"| {name} | GPU | {type(exc).__name__}: {exc} | | | | | |", flush=True)
+                continue
             q = evaluate(model.wv.words, model.wv.vectors)
             losses = ", ".join(f"{x:.3f}" for x in model.loss_history_)
             print(f"| {name} | GPU | {seconds:.2f} | {model.words_per_second_:,.0f} | {q['analogy']:.4f} | "
