@@ -62,6 +62,7 @@ INSTALL = "pip install 'wordvec[mpi]'"
 DAMPED_UPDATES = 300.0  # U0 of damping(): chosen from 4- and 8-rank runs on mix8m (BENCHMARKS.md, issue 13)
 HOT_EXCHANGES = 16  # from 3 ranks on, the hot rows are exchanged this many times per exchange of the whole model
 HOT_UPDATES = 30.0  # a row is hot when each rank updates it this many times between two whole exchanges
+HOT_FROM_RANKS = 3  # fewer ranks keep the plain sum: at 2 the hot exchanges cost more than they gained (BENCHMARKS.md)
 _LAUNCH_VARIABLES = ("PMI_RANK", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS")
 
 
@@ -148,7 +149,7 @@ class Synchronised:
         self.bytes_sent = 0
         self.scales = [None, None]  # 2 ranks keep the plain sum
         self.hot, self.parts = [], 1
-        if rates is not None and comm.Get_size() > 2:
+        if rates is not None and comm.Get_size() >= HOT_FROM_RANKS:
             between = comm.allreduce(words) / comm.Get_size() / syncs  # a rank's words between exchanges, on average
             self.scales = [damping(r, between, comm.Get_size()) for r in rates]
             self.parts = hot_parts(between, round_words)
@@ -344,17 +345,17 @@ def hot_parts(between: float, round_words: int) -> int:
 def exchange_words(comm, sync_words: int) -> int:
     """The words between two exchanges of any kind, the chunks' bound: from 3 ranks on, the hot rows
     go :data:`HOT_EXCHANGES` times as often as the whole model (every ``sync_words``)."""
-    return sync_words // HOT_EXCHANGES if comm.Get_size() > 2 else sync_words
+    return sync_words // HOT_EXCHANGES if comm.Get_size() >= HOT_FROM_RANKS else sync_words
 
 
 def syncs_per_epoch(comm, words: int, sync_words: int) -> int:
     """The same number on every rank: enough that no rank trains more than ``sync_words`` between two."""
     from mpi4py import MPI
 
-    if comm.Get_size() > 2 and comm.Get_rank() == 0:
+    if comm.Get_size() >= HOT_FROM_RANKS and comm.Get_rank() == 0:
         logger.info("%d ranks: the most often updated rows are exchanged %d times as often as the rest, and the "
                     "changes of frequent words damped so that they do not diverge (in our measurements 4 and 8 ranks "
-                    "reached one process's analogy, WS353 and SimLex within 0.015: BENCHMARKS.md, issue 13)",
+                    "came within 0.03 of one process's analogy, WS353 and SimLex: BENCHMARKS.md, issue 13)",
                     comm.Get_size(), HOT_EXCHANGES)
     most = comm.allreduce(words, op=MPI.MAX)
     return max(1, math.ceil(most / sync_words))

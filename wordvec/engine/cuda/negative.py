@@ -37,6 +37,8 @@ from wordvec.engine.cuda.kernel import (MAX_CONTEXT, WARP, _add, _gather_context
                                         warp_sum)
 
 BATCH = 32  # consecutive positions a warp takes at a time
+FULL = 0xFFFFFFFF  # every lane of a warp
+TOGETHER = 8  # dot products reduced together
 
 if config.ENABLE_CUDASIM:
     @cuda.jit(device=True)
@@ -47,11 +49,7 @@ else:
     @cuda.jit(device=True)
     def warp_first(x):
         """Lane 0's x, on every lane."""
-        return cuda.shfl_sync(0xFFFFFFFF, x, 0)
-
-
-FULL = 0xFFFFFFFF
-TOGETHER = 8  # dot products reduced together
+        return cuda.shfl_sync(FULL, x, 0)
 
 
 @cuda.jit(device=True)
