@@ -27,6 +27,7 @@ import numpy as np
 from numba import njit, types
 from numba.extending import overload
 
+from wordvec.engine.cpu.prefetch import prefetch_row
 from wordvec.engine.cpu.vecops import (
     add_bag_mean,
     axpy_rows,
@@ -36,6 +37,9 @@ from wordvec.engine.cpu.vecops import (
     scatter_bag,
     zero_row,
 )
+
+
+BAG_AHEAD = 4  # the bag of the word this many positions past the reach is prefetched
 
 
 def context_cache(weights, window, dim):
@@ -82,6 +86,13 @@ def _compose(cache, weights, sentence, j):
 
 
 @njit(cache=True, nogil=True, inline="always")
+def _prefetch_bag(weights, word):
+    """Ask for the cache lines of every row of word's bag: they are scattered over the n-gram rows."""
+    for b in range(weights.bag_indptr[word], weights.bag_indptr[word + 1]):
+        prefetch_row(weights.vectors_in, weights.bag_indices[b])
+
+
+@njit(cache=True, nogil=True, inline="always")
 def _add_pending(cache, weights, sentence, j):
     pending = cache[1]
     scatter_bag(1.0, pending, j % pending.shape[0], weights, sentence[j])
@@ -101,6 +112,8 @@ def _cache_enter(cache, weights, sentence, length, pos, window):
             _add_pending(cache, weights, sentence, pos - window - 1)
         if pos + window < length:
             _compose(cache, weights, sentence, pos + window)
+        if pos + window + BAG_AHEAD < length:
+            _prefetch_bag(weights, sentence[pos + window + BAG_AHEAD])
     return enter
 
 
