@@ -89,6 +89,7 @@ def negative_kernel(skipgram: bool, negative: int, dim: int, together: bool = Tr
     @cuda.jit(fastmath=True, **limits)
     def train(chunk, seed, alpha_start, slope, vectors_in, vectors_out, keep_prob, noise_prob, noise_alias,
               window, shrink, mean_gradient, atomic_in, atomic_out, tally, counter):
+        """Train every window of ``chunk`` centred on a kept word (``kernel.train_windows``'s contract)."""
         lane, n = cuda.threadIdx.x % WARP, chunk.shape[0]
         ctx = cuda.local.array(MAX_CONTEXT, int64)
         targets = cuda.local.array(k_max, int64)
