@@ -44,12 +44,12 @@ def test_a_tiny_fit_learns_the_topics(topics, arch, loss):
 
 
 def test_a_corpus_larger_than_the_chunk_buffer_learns_as_one_that_fits(tmp_path):
-    """The corpus streams to the card a chunk at a time: 3,040 words in chunks of 1,024 (the
+    """The corpus streams to the card a chunk at a time: 2,112 words in chunks of 1,024 (the
     smallest) learn the topics as well as in one chunk."""
-    topics = write_topics(tmp_path / "topics.txt", 6, 190)
+    topics = write_topics(tmp_path / "topics.txt", 6, 132)
     streamed = Word2Vec(**SETTINGS, epochs=2, alpha=0.05).fit(topics)
     whole = Word2Vec(**{**SETTINGS, "chunk_words": 4096}, epochs=2, alpha=0.05).fit(topics)
-    # training only the first chunk of each epoch ends 0.028 higher; the two chunkings, 0.0005 apart
+    # training only the first chunk of each epoch ends 0.069 higher; the two chunkings, 0.0017 apart
     assert abs(streamed.loss_history_[-1] - whole.loss_history_[-1]) < 0.01
     assert topic_margin(streamed) > 0.3 and abs(topic_margin(streamed) - topic_margin(whole)) < 0.05
 
