@@ -114,15 +114,16 @@ class CudaBackend:
         ids = self.cuda.to_device(np.ascontiguousarray(chunk, dtype=np.int32), stream=s)
         tally = self.cuda.to_device(np.zeros(2), stream=s)
         slope = (alpha_end - alpha_start) / max(1, len(chunk))
+        grid = min(self.blocks, max(1, len(chunk)))
         with self.turns:
             if self.negative is not None:
                 counter = self.cuda.to_device(np.zeros(1, dtype=np.int32), stream=s)
-                self.negative[min(self.blocks, max(1, len(chunk))), self.kernel.WARP * self.warps, s](
+                self.negative[grid, self.kernel.WARP * self.warps, s](
                     ids, seed, alpha_start, slope, self.vectors_in, self.vectors_out, t.keep_prob, t.noise_prob,
                     t.noise_alias, st.window, st.shrink_windows, st.cbow_mean_gradient, self.atomic_in,
                     self.atomic_out, tally, counter)
             else:
-                self.kernel.train_windows[min(self.blocks, max(1, len(chunk))), self.kernel.WARP, s](
+                self.kernel.train_windows[grid, self.kernel.WARP, s](
                     ids, seed, alpha_start, slope, self.vectors_in, self.vectors_out, t.keep_prob, t.noise_prob,
                     t.noise_alias, t.codes, t.points, t.lengths, st.arch, st.loss, st.window, st.shrink_windows,
                     st.negative, st.cbow_mean_gradient, self.atomic_in, self.atomic_out, tally)
