@@ -48,6 +48,8 @@ class Tables(NamedTuple):
     codes: np.ndarray  # uint8 (n_words, max_len): the turns of each word's Huffman path
     points: np.ndarray  # int32 (n_words, max_len): its inner nodes, root first
     lengths: np.ndarray  # int32 (n_words,): its path length
+    noise_packed: np.ndarray  # uint64 (n_words,): the alias table packed for one load per draw
+    # (``engine.tables.pack_alias``): a draw's one miss in a table half the size
 
 
 class Settings(NamedTuple):

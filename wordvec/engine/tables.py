@@ -2,7 +2,8 @@
 
 * ``keep_prob``: word2vec.c's subsampling, P(keep w) = (sqrt(f_w / (t T)) + 1) t T / f_w;
 * ``noise_prob``, ``noise_alias``: Walker's alias table of the noise distribution
-  P(w) proportional to count_w ** ns_exponent (O(1) draws);
+  P(w) proportional to count_w ** ns_exponent (O(1) draws), and ``noise_packed``, the
+  same table in one word per column (:func:`pack_alias`) for the CPU kernels;
 * ``codes``, ``points``, ``lengths``: the Huffman tree of hierarchical softmax, as in word2vec.c.
 """
 
@@ -23,7 +24,18 @@ def build_tables(counts: np.ndarray, keep_prob: np.ndarray, ns_exponent: float, 
         codes, points, lengths = np.zeros((1, 1), np.uint8), np.zeros((1, 1), np.int32), np.zeros(1, np.int32)
     noise_prob, noise_alias = build_alias(counts.astype(np.float64) ** ns_exponent)
     return Tables(keep_prob=np.asarray(keep_prob, dtype=np.float64), noise_prob=noise_prob,
-                  noise_alias=noise_alias, codes=codes, points=points, lengths=lengths)
+                  noise_alias=noise_alias, codes=codes, points=points, lengths=lengths,
+                  noise_packed=pack_alias(noise_prob, noise_alias))
+
+
+def pack_alias(prob: np.ndarray, alias: np.ndarray) -> np.ndarray:
+    """The alias table ``(prob, alias)`` as one uint64 per column: floor(prob 2**32) in the high
+    32 bits (2**32 - 1 at most: a column whose prob is 1 is its own alias), the alias in the low.
+    A draw then loads one word, from a table of 8 bytes a column instead of 16."""
+    if len(alias) >= 2**32:
+        raise ValueError(f"an alias table of {len(alias):,} columns cannot be packed (at most 2**32 - 1)")
+    threshold = np.minimum(np.floor(prob * 2.0**32), 2.0**32 - 1).astype(np.uint64)
+    return (threshold << np.uint64(32)) | alias.astype(np.uint64)
 
 
 @njit(cache=True)

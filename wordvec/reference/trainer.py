@@ -18,7 +18,7 @@ import numpy as np
 from wordvec.engine.contract import ARCH_CBOW, LOSS_HIERARCHICAL, Settings, Tables
 from wordvec.engine.cpu.kernel import HELD_WINDOWS, LEAD
 from wordvec.engine.cpu.rng import randint, uniform
-from wordvec.engine.cpu.sampling import draw
+from wordvec.engine.cpu.sampling import draw_packed
 from wordvec.reference.losses import hierarchical_softmax_loss_and_gradient, neg_sampling_loss_and_gradient
 
 
@@ -97,7 +97,7 @@ class ReferenceTrainer:
         if self.settings.loss == LOSS_HIERARCHICAL:
             return None
         t = self.tables
-        drawn = [draw(t.noise_prob, t.noise_alias, self.state, 0) for _ in range(self.settings.negative)]
+        drawn = [draw_packed(t.noise_packed, self.state, 0) for _ in range(self.settings.negative)]
         return np.array([w for w in drawn if w != target], dtype=np.int64)
 
     def _step(self, hidden: list[np.ndarray], target: int, alpha: float,

@@ -47,7 +47,7 @@ def negative_targets(tables, k, target, out, state, stream, rows, signs):
     """rows = (target, k noise words drawn, those equal to the target skipped), signs (+1, -1, ..., -1),
     each row prefetched; returns how many."""
     rows[0], signs[0] = target, 1.0
-    n = 1 + draw_negatives(target, k, tables.noise_prob, tables.noise_alias, state, stream, rows, 1)
+    n = 1 + draw_negatives(target, k, tables.noise_packed, state, stream, rows, 1)
     prefetch_row(out, target)
     for r in range(1, n):
         signs[r] = -1.0
