@@ -70,12 +70,12 @@ else:
 
 @cuda.jit(device=True)
 def _log_sigmoid_and_sigmoid(x):
-    """(log sigma(x), sigma(x)) without overflow."""
-    if x >= 0:
-        e = math.exp(-x)
-        return -math.log1p(e), 1.0 / (1.0 + e)
-    e = math.exp(x)
-    return x - math.log1p(e), e / (1.0 + e)
+    """(log sigma(x), sigma(x)) in float32 for a float32 x, without overflow and without a branch
+    (a warp's lanes hold scores of both signs): with e = exp(-|x|),
+    log sigma(x) = min(x, 0) - log(1 + e), and sigma(x) = 1 / (1 + e) for x >= 0, e / (1 + e) below."""
+    e = math.exp(-abs(x))
+    inverse = float32(1.0) / (float32(1.0) + e)
+    return min(x, float32(0.0)) - math.log1p(e), inverse if x >= 0 else e * inverse
 
 
 @cuda.jit(device=True)
