@@ -8,6 +8,10 @@
 #                                               # without its CPU rows; issues 11 and 12: SG-NS and CBOW-NS at 16
 #                                               # threads against gensim (the CPU rows)
 #   bash benchmarks/device.sh ranks           # issue 13: 1, 2, 4, 8 MPI ranks of 2 threads (benchmarks/distributed.py)
+#   bash benchmarks/device.sh gpu gpu-ab streamed gpu-tests threads
+#                                             # issue 12: the kernel before and after its last change, gpu.py without
+#                                             # its CPU rows, one chunk an epoch against many and more epochs, the
+#                                             # CUDA tests; issue 11: SG-NS on 1 and 16 threads against gensim on 16
 #
 # Expects gensim's wheels in .whl/ (pip download --no-deps gensim smart_open; for `ranks` also mpi4py
 # and mpich, --python-version of the machine's Python) and the data in .data/corpus/mix8m.txt.gz and
@@ -35,6 +39,18 @@ for what in "$@"; do
 sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '-rs', 'tests/engine/test_cuda.py']))"
       step gpu-sweep timeout 150 python3 benchmarks/gpu.py --sweep --configs sg-ns,cbow-ns
       step gpu timeout 150 python3 benchmarks/gpu.py --configs sg-ns,cbow-ns,sg-hs,cbow-hs --skip-cpu ;;
+    gpu-tests)
+      step gpu-tests timeout 100 python3 -c "import numpy as np; np.row_stack = np.vstack; import sys, pytest; \
+sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '-rs', 'tests/engine/test_cuda.py', 'tests/training/test_cuda_fit.py']))" ;;
+    gpu-ab)
+      step gpu-ab timeout 100 python3 benchmarks/gpu.py --sweep --configs sg-ns,cbow-ns ;;
+    streamed)
+      step streamed timeout 130 python3 benchmarks/gpu.py --streamed ;;
+    threads)  # SG-NS compiled even if the precompile above ran out of time
+      cpu; step warm timeout 120 python3 -c "from pathlib import Path; from wordvec import Word2Vec; \
+Path('/tmp/w.txt').write_text('a b c d e f g\n' * 200); Word2Vec(min_count=1, epochs=1, workers=2, progress=False).fit('/tmp/w.txt')"
+      step threads timeout 200 python3 benchmarks/vs_gensim.py --configs sg-ns --workers 1,16 --gensim-workers 16 \
+        --tokens 8752426 ;;
     gpu16)
       cpu; step gpu16 timeout 200 python3 benchmarks/vs_gensim.py --configs sg-ns,cbow-ns --workers 16 \
         --gensim-workers 16 --tokens 8752426 ;;
@@ -47,7 +63,7 @@ sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '-rs', 'tests/engine/test_
       cpu; step hs-scaling timeout 100 python3 benchmarks/scaling.py --threads 1,16 --kinds sg-hs,cbow-hs --words 600000
       step hs-16 timeout 100 python3 benchmarks/vs_gensim.py --configs sg-hs --workers 16 --gensim-workers 0 --tokens 8752426 ;;
     gpu)
-      step gpu timeout 400 python3 benchmarks/gpu.py ;;
+      step gpu timeout ${GPU_TIMEOUT:-400} python3 benchmarks/gpu.py ${GPU_ARGS:-} ;;
     ranks)  # mpich's wheel keeps libmpi in PREFIX/lib, which --target would drop
       python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --prefix /tmp/mpi \
         .whl/mpi4py-*.whl .whl/mpich-*.whl || echo "MPI wheels did not install" >&2

@@ -9,8 +9,9 @@ children, so each library runs in its own process.
 
     python benchmarks/gpu.py                        # GPU, then CPU and gensim on every core
     python benchmarks/gpu.py --skip-cpu --configs sg-ns
-    python benchmarks/gpu.py --sweep                # the kernels' training rate: the one-warp-a-block kernel
-                                                    # against the register kernel with 1, 2, 4 and 8 warps a block
+    python benchmarks/gpu.py --sweep                # the register kernel's training rate, its sigmoid in float64
+                                                    # (before 2026-11-27) against float32 (now)
+    python benchmarks/gpu.py --streamed             # quality with one chunk an epoch or many; 10 and 20 epochs
 
 Needs numba-cuda and a GPU (``pip install 'wordvec[cuda]'``), and gensim for the CPU rows.
 """
@@ -18,8 +19,8 @@ Needs numba-cuda and a GPU (``pip install 'wordvec[cuda]'``), and gensim for the
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
+import math
 import os
 import shutil
 import subprocess
@@ -34,6 +35,7 @@ if not hasattr(np, "row_stack"):  # numba-cuda 0.30 still calls np.row_stack, wh
     np.row_stack = np.vstack
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from numba import cuda  # noqa: E402
 from vs_gensim import CONFIGS, DATA, evaluate  # noqa: E402
 
 from wordvec import Word2Vec  # noqa: E402
@@ -53,24 +55,29 @@ def first_lines(corpus: Path, path: Path, lines: int = 2000) -> Path:
     return path
 
 
+@cuda.jit(device=True)
+def float64_sigmoid(x):
+    """The sigmoid before 2026-11-27: its float64 literals made sigma(x) float64, and with it every
+    coefficient and update of the window's loop (with conversions from and to float32)."""
+    if x >= 0:
+        e = math.exp(-x)
+        return -math.log1p(e), 1.0 / (1.0 + e)
+    e = math.exp(x)
+    return x - math.log1p(e), e / (1.0 + e)
+
+
 def sweep(corpus: Path, configs: list[str]) -> None:
     """Training words/s of each variant of the negative-sampling kernel, twice, on ``corpus`` (3 epochs)."""
-    import wordvec.engine.cuda as backend
     from wordvec.engine.cuda import negative
 
-    register_kernel, init = negative.negative_kernel, backend.CudaBackend.__init__
-    variants = [("one warp a block (train_windows)", None, {}),
-                ("registers, 4 warps a block, one dot product at a time", {"together": False}, {}),
-                ("registers, 4 warps a block, dot products reduced together", {}, {}),
-                ("the same, at most 64 registers", {"max_registers": 64}, {}),
-                ("the same, plain writes to the input rows", {}, {"atomic_in": False})]
+    current = negative._log_sigmoid_and_sigmoid
+    variants = [("registers, float64 sigmoid (before)", float64_sigmoid),
+                ("registers, float32 sigmoid without a branch (now)", current)]
     print("| config | kernel | training words/s, two runs | loss per epoch |\n|---|---|---|---|", flush=True)
     for name in configs:
-        for label, kernel, how in variants:
-            negative.negative_kernel = (lambda *a: None) if kernel is None else \
-                (lambda *a, kernel=kernel: register_kernel(*a, **kernel))
-            backend.WARPS = 1 if kernel is None else 4
-            backend.CudaBackend.__init__ = functools.partialmethod(init, **how)
+        for label, sigmoid in variants:
+            negative._log_sigmoid_and_sigmoid = sigmoid
+            negative.negative_kernel.cache_clear()
             try:
                 with tempfile.TemporaryDirectory() as tmp:
                     gpu_fit(first_lines(corpus, Path(tmp) / "warm.txt"), CONFIGS[name], 1)  # compiles
@@ -80,7 +87,27 @@ def sweep(corpus: Path, configs: list[str]) -> None:
                 continue
             print(f"| {name} | {label} | {', '.join(f'{m.words_per_second_:,.0f}' for m in runs)} | "
                   f"{', '.join(f'{x:.3f}' for x in runs[-1].loss_history_)} |", flush=True)
-    negative.negative_kernel, backend.WARPS, backend.CudaBackend.__init__ = register_kernel, 4, init
+    negative._log_sigmoid_and_sigmoid = current
+    negative.negative_kernel.cache_clear()
+
+
+def streamed(corpus: Path) -> None:
+    """Quality when the corpus reaches the card in one chunk an epoch or in many, and after more epochs."""
+    runs = [("sg-ns", 5, 1 << 24, seed) for seed in (1, 2)] + [("sg-ns", 5, 1 << 20, seed) for seed in (1, 2)] + \
+        [("sg-ns", 5, 1 << 16, seed) for seed in (1, 2)] + \
+        [(name, epochs, 1 << 20, 1) for name in ("sg-ns", "cbow-ns") for epochs in (10, 20)]
+    print("| config | epochs | chunk_words | chunks an epoch | seed | fit wall s | words/s | analogy | WS353 | SimLex |")
+    print("|---" * 10 + "|", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        small = first_lines(corpus, Path(tmp) / "warm.txt")
+        for name in ("sg-ns", "cbow-ns"):
+            gpu_fit(small, CONFIGS[name], 1)  # compiles the kernel
+    for name, epochs, chunk, seed in runs:
+        seconds, model = gpu_fit(corpus, CONFIGS[name], epochs, chunk_words=chunk, seed=seed)
+        q = evaluate(model.wv.words, model.wv.vectors)
+        chunks = -(-8_752_426 // chunk) if corpus.name == "mix8m.txt.gz" else "?"
+        print(f"| {name} | {epochs} | {chunk:,} | {chunks} | {seed} | {seconds:.2f} | {model.words_per_second_:,.0f} | "
+              f"{q['analogy']:.4f} | {q['ws353']:.4f} | {q['simlex']:.4f} |", flush=True)
 
 
 def main() -> None:
@@ -91,11 +118,12 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=10, help="copies of the corpus in the throughput run")
     parser.add_argument("--skip-cpu", action="store_true", help="no CPU rows (wordvec and gensim on every core)")
     parser.add_argument("--sweep", action="store_true", help="only the kernels' training rates, 3 epochs each")
+    parser.add_argument("--streamed", action="store_true", help="only the quality rows of chunk sizes and epochs")
     args = parser.parse_args()
-    from numba import cuda
-
     if args.sweep:
         return sweep(args.corpus, args.configs.split(","))
+    if args.streamed:
+        return streamed(args.corpus)
 
     card = cuda.get_current_device().name
     card = card.decode() if isinstance(card, bytes) else card
