@@ -111,6 +111,27 @@ def test_kernel_windows_equal_reference_steps(arch, loss_kind):
 
 
 @needs_cuda
+def test_the_kernels_sigmoid_stays_in_float32_and_is_exact_to_float32():
+    """Typed as the kernels type it (numba's rules, compiled here for the CPU): a float32 score gives
+    float32 results, so no float64 reaches a window's inner loop; values as the float64 formulas."""
+    import math
+
+    from numba import float32, njit
+
+    from wordvec.engine.cuda.kernel import _log_sigmoid_and_sigmoid
+
+    sigmoid = njit(_log_sigmoid_and_sigmoid.py_func)
+    xs = np.concatenate([np.linspace(-30, 30, 601), [-1e4, -100.0, 100.0, 1e4]]).astype(np.float32)
+    for x in xs:
+        log_p, p = sigmoid(x)
+        x = float(x)
+        want = x - math.log1p(math.exp(x)) if x < 0 else -math.log1p(math.exp(-x))
+        assert log_p == pytest.approx(want, rel=1e-6, abs=1e-7)
+        assert p == pytest.approx(1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0, rel=1e-6, abs=1e-38)
+    assert [str(s.return_type) for s in sigmoid.nopython_signatures] == ["UniTuple(float32 x 2)"]
+
+
+@needs_cuda
 @pytest.mark.parametrize("settings, message", [
     (dict(window=17), "window=17 is above 16"),
     (dict(vector_size=300), "vector_size=300 is above 256"),
