@@ -116,7 +116,7 @@ def test_the_kernels_sigmoid_stays_in_float32_and_is_exact_to_float32():
     float32 results, so no float64 reaches a window's inner loop; values as the float64 formulas."""
     import math
 
-    from numba import float32, njit
+    from numba import njit
 
     from wordvec.engine.cuda.kernel import _log_sigmoid_and_sigmoid
 
