@@ -105,6 +105,20 @@ def _gather_context(chunk, seed, keep_prob, p, reach, ctx):
 
 
 @cuda.jit(device=True)
+def _hidden(vectors_in, ctx, first, last, lane, dim, h):
+    """h = the sum of the input rows of ctx[first:last] (this lane's dimensions), a row at a time: the
+    loads of a row's dimensions go out together, and each row's index is read once."""
+    for e in range(h.shape[0]):
+        h[e] = float32(0.0)
+    for c in range(first, last):
+        row = ctx[c]
+        for e in range(h.shape[0]):
+            d = lane + WARP * e
+            if d < dim:
+                h[e] += vectors_in[row, d]
+
+
+@cuda.jit(device=True)
 def _targets(w, state, noise_prob, noise_alias, codes, points, lengths, loss_kind, negative, targets, signs):
     """The rows and signs the window predicts (see ``engine.cpu.output``); returns how many."""
     if loss_kind == LOSS_NEGATIVE:
@@ -150,16 +164,12 @@ def train_windows(chunk, seed, alpha_start, slope, vectors_in, vectors_out, keep
                              targets, signs)
                 n_hidden = m if arch == ARCH_SKIPGRAM else 1
                 for j in range(n_hidden):
+                    skipgram = arch == ARCH_SKIPGRAM
+                    _hidden(vectors_in, ctx, j if skipgram else 0, j + 1 if skipgram else m, lane, dim, h[j])
                     for e in range(per_lane):
-                        d = lane + WARP * e
                         g[j, e] = float32(0.0)
-                        if arch == ARCH_SKIPGRAM:
-                            h[j, e] = vectors_in[ctx[j], d] if d < dim else float32(0.0)
-                        else:
-                            s = float32(0.0)
-                            for c in range(m):
-                                s += vectors_in[ctx[c], d] if d < dim else float32(0.0)
-                            h[j, e] = s / float32(m)
+                        if not skipgram:
+                            h[j, e] = h[j, e] / float32(m)
                 for r in range(k):
                     t = targets[r]
                     for e in range(per_lane):

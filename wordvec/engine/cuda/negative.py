@@ -33,8 +33,8 @@ import functools
 from numba import config, cuda, float32, float64, int32, int64
 
 from wordvec.engine.cuda.draws import kept, next_noise, reach_of, window_stream
-from wordvec.engine.cuda.kernel import (MAX_CONTEXT, WARP, _add, _gather_context, _log_sigmoid_and_sigmoid,
-                                        warp_sum)
+from wordvec.engine.cuda.kernel import (MAX_CONTEXT, WARP, _add, _gather_context, _hidden,
+                                        _log_sigmoid_and_sigmoid, warp_sum)
 
 BATCH = 32  # consecutive positions a warp takes at a time
 FULL = 0xFFFFFFFF  # every lane of a warp
@@ -129,16 +129,11 @@ def negative_kernel(skipgram: bool, negative: int, dim: int, together: bool = Tr
                         du[r, e] = float32(0.0)
                 hidden = m if skipgram else 1
                 for j in range(hidden):
+                    _hidden(vectors_in, ctx, j if skipgram else 0, j + 1 if skipgram else m, lane, dim, h)
                     for e in range(per_lane):
-                        d = lane + WARP * e
                         g[e] = float32(0.0)
-                        if skipgram:
-                            h[e] = vectors_in[ctx[j], d] if d < dim else float32(0.0)
-                        else:
-                            s = float32(0.0)
-                            for c in range(m):
-                                s += vectors_in[ctx[c], d] if d < dim else float32(0.0)
-                            h[e] = s / float32(m)
+                        if not skipgram:
+                            h[e] = h[e] / float32(m)
                     if together:
                         for r in range(TOGETHER):
                             part = float32(0.0)
