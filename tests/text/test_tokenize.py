@@ -58,3 +58,14 @@ def test_merging_tables_equals_encoding_their_texts_in_one_table():
         assert merged.words() == whole.words()
         assert merged.counts[:merged.n_words].tolist() == whole.counts[:whole.n_words].tolist()
         assert mapping[other_ids[other_ids >= 0]].tolist() == expected[len(first.split()) + 1:][:-1].tolist()
+
+
+def test_words_of_chosen_ids_in_any_order_with_an_arena_full_to_its_last_byte():
+    table = WordTable()
+    text = "zebra \u00e9t\u00e9 a \u65e5\u672c\u8a9e zebra b"
+    table.encode(text.encode())
+    table.arena = table.arena[: table.arena_used].copy()  # the last word ends at the arena's last byte
+    assert table.words() == ["zebra", "\u00e9t\u00e9", "a", "\u65e5\u672c\u8a9e", "b"]
+    assert table.words([4, 0, 3, 3]) == ["b", "zebra", "\u65e5\u672c\u8a9e", "\u65e5\u672c\u8a9e"]
+    assert table.words(np.array([1])) == ["\u00e9t\u00e9"]
+    assert table.words([]) == []

@@ -223,6 +223,15 @@ class WordTable:
     def words(self, ids=None) -> list[str]:
         """The words with the given ids (default: all, in id order); the bytes were
         checked to be UTF-8 before encoding."""
-        ids = range(self.n_words) if ids is None else ids
-        arena, offsets = self.arena, self.offsets
-        return [arena[offsets[w]:offsets[w + 1]].tobytes().decode("utf-8") for w in ids]
+        ids = np.arange(self.n_words) if ids is None else np.asarray(ids, dtype=np.int64).reshape(-1)
+        if len(ids) == 0:
+            return []
+        starts, ends = self.offsets[ids], self.offsets[ids + 1]
+        # every word's bytes and a line end after each, gathered at once: one decode, one split
+        # (a word never holds a line end), not a bytes object and a decode per word
+        sizes = ends - starts + 1
+        where = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        # (a line end's place reads the byte after its word, which may lie past a full arena: clipped)
+        gathered = self.arena[np.minimum(np.repeat(starts, sizes) + where, len(self.arena) - 1)]
+        gathered[np.cumsum(sizes) - 1] = ord("\n")
+        return gathered.tobytes().decode("utf-8").split("\n")[:-1]
