@@ -230,8 +230,9 @@ class WordTable:
         # every word's bytes and a line end after each, gathered at once: one decode, one split
         # (a word never holds a line end), not a bytes object and a decode per word
         sizes = ends - starts + 1
-        where = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        stops = np.cumsum(sizes)  # where each word's line end goes
+        where = np.arange(int(stops[-1])) + np.repeat(starts - (stops - sizes), sizes)
         # (a line end's place reads the byte after its word, which may lie past a full arena: clipped)
-        gathered = self.arena[np.minimum(np.repeat(starts, sizes) + where, len(self.arena) - 1)]
-        gathered[np.cumsum(sizes) - 1] = ord("\n")
+        gathered = self.arena[np.minimum(where, len(self.arena) - 1)]
+        gathered[stops - 1] = ord("\n")
         return gathered.tobytes().decode("utf-8").split("\n")[:-1]

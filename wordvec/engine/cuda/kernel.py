@@ -162,9 +162,9 @@ def train_windows(chunk, seed, alpha_start, slope, vectors_in, vectors_out, keep
                 alpha = float32(alpha_start + slope * p)
                 k = _targets(w, state, noise_prob, noise_alias, codes, points, lengths, loss_kind, negative,
                              targets, signs)
-                n_hidden = m if arch == ARCH_SKIPGRAM else 1
+                skipgram = arch == ARCH_SKIPGRAM
+                n_hidden = m if skipgram else 1
                 for j in range(n_hidden):
-                    skipgram = arch == ARCH_SKIPGRAM
                     _hidden(vectors_in, ctx, j if skipgram else 0, j + 1 if skipgram else m, lane, dim, h[j])
                     for e in range(per_lane):
                         g[j, e] = float32(0.0)
@@ -193,11 +193,11 @@ def train_windows(chunk, seed, alpha_start, slope, vectors_in, vectors_out, keep
                             _add(vectors_out, t, d, du[e], atomic_out)
                 scale = float32(1.0) / float32(m) if mean_gradient else float32(1.0)
                 for c in range(m):
-                    j = c if arch == ARCH_SKIPGRAM else 0
+                    j = c if skipgram else 0
                     for e in range(per_lane):
                         d = lane + WARP * e
                         if d < dim:
-                            _add(vectors_in, ctx[c], d, g[j, e] if arch == ARCH_SKIPGRAM else scale * g[j, e],
+                            _add(vectors_in, ctx[c], d, g[j, e] if skipgram else scale * g[j, e],
                                  atomic_in)
                 predictions += n_hidden
         p += cuda.gridDim.x
