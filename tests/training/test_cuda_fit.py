@@ -90,3 +90,14 @@ def test_sigint_stops_a_cuda_run_with_a_checkpoint_that_resumes(tmp_path):
     done = subprocess.run(args + ["--resume"], env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert "resuming from" in done.stderr and (tmp_path / "m.npz").exists()
+
+
+
+def test_callbacks_see_the_vectors_of_the_epoch_just_trained(topics):
+    """The weights live on the card during a run: each epoch's end brings them back before a callback."""
+    seen = []
+    model = Word2Vec(**SETTINGS, epochs=3, alpha=0.05, callbacks=[lambda m, loss: seen.append(m.wv["a0"].copy())])
+    model.fit(topics)
+    assert len(seen) == 3
+    assert not np.allclose(seen[0], seen[1]) and not np.allclose(seen[1], seen[2])
+    assert np.array_equal(seen[-1], model.wv["a0"])

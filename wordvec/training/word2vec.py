@@ -280,7 +280,10 @@ class Word2Vec:
 
         def on_epoch_end(epoch: int, loss: float) -> None:
             logger.info("epoch %d/%d: mean loss %.4f", epoch + 1, schedule.epochs, loss)
-            if ngrams is not None:  # the callbacks, and the fitted model, see the words' vectors as they now are
+            # the callbacks, and the fitted model, see the words' vectors as they now are
+            if ngrams is not None or self.callbacks:
+                backend.host_weights()  # a GPU's weights come back into the host arrays
+            if ngrams is not None:
                 self.wv.vectors[:] = word_vectors(weights, len(vocab))
                 self.wv.fill_norms(force=True)
             for callback in self.callbacks:
