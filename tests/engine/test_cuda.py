@@ -36,9 +36,13 @@ needs_cuda = pytest.mark.skipif(not (SIMULATED or _gpu()), reason="needs NUMBA_E
 COUNTS = np.array([30, 25, 20, 16, 12, 9, 7, 5, 4, 3, 2, 1])
 
 
-def replay(chunk, V, U, tables, settings, seed, alpha_start, slope):
-    """The kernel's windows in order, each one reference step; returns (loss, predictions)."""
+def replay(chunk, V, U, tables, settings, seed, alpha_start, slope, bags=None):
+    """The kernel's windows in order, each one reference step; returns (loss, predictions).
+    ``bags``: (indptr, indices) of each word's input rows, whose mean is its input vector and each
+    of which gets its whole gradient; None: a word's row alone."""
     from wordvec.engine.cuda.draws import kept, next_noise, reach_of, window_stream
+
+    rows = (lambda w: [w]) if bags is None else (lambda w: list(bags[1][bags[0][w]:bags[0][w + 1]]))
 
     keep = [w >= 0 and kept(seed, p, tables.keep_prob[w]) for p, w in enumerate(chunk)]
     total, predictions = 0.0, 0
@@ -69,45 +73,58 @@ def replay(chunk, V, U, tables, settings, seed, alpha_start, slope):
             n = tables.lengths[w]
             step = lambda h: hierarchical_softmax_loss_and_gradient(  # noqa: E731
                 h, w, U, [c[:n] for c in tables.codes], [q[:n] for q in tables.points])
-        hidden = [V[c].copy() for c in context] if settings.arch == ARCH_SKIPGRAM else [V[context].mean(axis=0)]
+        vectors = [V[rows(c)].mean(axis=0) for c in context]
+        hidden = vectors if settings.arch == ARCH_SKIPGRAM else [np.mean(vectors, axis=0)]
         results = [step(h) for h in hidden]
         U -= alpha * sum(r[2] for r in results)
         scale = 1.0 / len(context) if settings.cbow_mean_gradient else 1.0
         for j, c in enumerate(context):
-            V[c] -= alpha * (results[j][1] if settings.arch == ARCH_SKIPGRAM else scale * results[0][1])
+            for row in rows(c):
+                V[row] -= alpha * (results[j][1] if settings.arch == ARCH_SKIPGRAM else scale * results[0][1])
         total += sum(r[0] for r in results)
         predictions += len(hidden)
     return total, predictions
 
 
 @needs_cuda
+@pytest.mark.parametrize("bagged", [False, True], ids=["rows", "bags"])
 @pytest.mark.parametrize("loss_kind", [LOSS_NEGATIVE, LOSS_HIERARCHICAL])
 @pytest.mark.parametrize("arch", [ARCH_SKIPGRAM, ARCH_CBOW])
-def test_kernel_windows_equal_reference_steps(arch, loss_kind):
+def test_kernel_windows_equal_reference_steps(arch, loss_kind, bagged):
+    """Bags (subwords): each word's own row and 0-3 of 5 shared n-gram rows, one word's row twice."""
     from wordvec.engine.cuda import CudaBackend
 
     rng = np.random.default_rng(0)
     n, dim = len(COUNTS), 6
+    bags = None
+    if bagged:
+        members = [[w] + list(n + rng.choice(5, rng.integers(0, 4), replace=False)) for w in range(n)]
+        members[1].append(int(members[1][-1]))  # a row twice in one bag (two n-grams hashed alike)
+        bags = (np.cumsum([0] + [len(b) for b in members]), np.concatenate(members).astype(np.int64))
     lines = [list(rng.integers(0, n, rng.integers(1, 9))) for _ in range(8)]
     chunk = np.array([w for line in lines for w in line + [-1]], dtype=np.int32)
     keep = np.where(np.arange(n) < 3, 0.6, 1.0)  # the frequent words are sometimes dropped
     tables = build_tables(COUNTS, keep, 0.75, hierarchical=loss_kind == LOSS_HIERARCHICAL)
     settings = Settings(arch, loss_kind, True, 3, True, 1, arch == ARCH_CBOW)  # one noise word: no repeats
-    V = rng.normal(scale=0.5, size=(n, dim)).astype(np.float32)
+    V = rng.normal(scale=0.5, size=(n + (5 if bagged else 0), dim)).astype(np.float32)
     U = rng.normal(scale=0.5, size=(n - 1 if loss_kind == LOSS_HIERARCHICAL else n, dim)).astype(np.float32)
     expected_V, expected_U = V.astype(np.float64), U.astype(np.float64)
     states, V0 = new_state(7), V.copy()
     seed = np.uint64(next_u64(new_state(7), 0))  # the chunk's seed, as the backend draws it
-    backend = CudaBackend(Weights(V, U, None, None), tables, settings, states, blocks=1, warps=1)
+    backend = CudaBackend(Weights(V, U, *(bags or (None, None))), tables, settings, states, blocks=1, warps=1)
+    assert (backend.negative is None) == (bagged or loss_kind == LOSS_HIERARCHICAL)  # bags: the general kernel
     result = backend.train_chunk(chunk, 0.05, 0.01, 0)
     weights = backend.host_weights()
-    loss, predictions = replay(chunk, expected_V, expected_U, tables, settings, seed, 0.05, (0.01 - 0.05) / len(chunk))
+    loss, predictions = replay(chunk, expected_V, expected_U, tables, settings, seed, 0.05,
+                               (0.01 - 0.05) / len(chunk), bags)
     assert result.words == int(np.count_nonzero(chunk >= 0))
     assert result.predictions == predictions > 0
     assert_allclose(result.loss, loss, rtol=1e-5)
     assert_allclose(weights.vectors_in, expected_V, rtol=1e-5, atol=1e-5 * np.abs(expected_V).max())
     assert_allclose(weights.vectors_out, expected_U, rtol=1e-5, atol=1e-5 * np.abs(expected_U).max())
     assert not np.allclose(weights.vectors_in, V0)  # it trained
+    if bagged:  # the n-gram rows trained too
+        assert not np.allclose(weights.vectors_in[n:], V0[n:])
 
 
 @needs_cuda

@@ -93,6 +93,21 @@ def test_sigint_stops_a_cuda_run_with_a_checkpoint_that_resumes(tmp_path):
 
 
 
+def test_subwords_train_on_the_card(topics):
+    """fastText's model through the general kernel: the words' and the n-grams' rows learn the topics."""
+    from wordvec.text.subwords import Ngrams
+    from wordvec.training.weights import new_weights
+
+    model = Word2Vec(**SETTINGS, subwords=True, min_n=3, max_n=4, buckets=300, epochs=2, alpha=0.05).fit(topics)
+    assert model.loss_history_[-1] < model.loss_history_[0]
+    assert topic_margin(model) > 0.3
+    n = len(model.wv)
+    initial, _ = new_weights(n, 8, model.seed, False, Ngrams(3, 4, 300))  # the rows the run began with
+    assert model.vectors_in_.shape == initial.shape == (n + 300, 8)
+    trained = np.abs(model.vectors_in_[n:] - initial[n:]).max(axis=1) > 1e-3
+    assert trained.sum() > 20  # the n-gram rows of the corpus's words moved on the card
+
+
 def test_callbacks_see_the_vectors_of_the_epoch_just_trained(topics):
     """The weights live on the card during a run: each epoch's end brings them back before a callback."""
     seen = []

@@ -67,10 +67,11 @@ class CudaBackend:
 
     Negative sampling runs ``negative.negative_kernel`` in blocks of ``warps`` warps
     (default 4; 1 on the simulator), ``blocks`` of them (default: 16 warps per multiprocessor);
-    hierarchical softmax runs ``kernel.train_windows``, one warp a block (32 per
-    multiprocessor). Rows are changed by atomic adds (``atomic_in``, ``atomic_out``),
-    except hierarchical softmax's output rows, written plainly by default: with atomic
-    adds, thousands of windows moving the root's rows at once diverged on an H200.
+    hierarchical softmax, and any run with subwords (bags of input rows), runs
+    ``kernel.train_windows``, one warp a block (32 per multiprocessor). Rows are changed by
+    atomic adds (``atomic_in``, ``atomic_out``), except hierarchical softmax's output rows,
+    written plainly by default: with atomic adds, thousands of windows moving the root's
+    rows at once diverged on an H200.
     """
 
     name = "cuda"
@@ -82,19 +83,20 @@ class CudaBackend:
         # after load_cuda: they compile for the device or the simulator
         from wordvec.engine.cuda import kernel, negative
 
-        if weights.bag_indptr is not None:
-            raise ParameterError("subword bags are not available on device='cuda' yet; use device='cpu'")
         dim = weights.vectors_in.shape[1]
         check_limits(settings, tables, dim)
-        hierarchical = settings.loss == LOSS_HIERARCHICAL
+        hierarchical, self.bags = settings.loss == LOSS_HIERARCHICAL, weights.bag_indptr is not None
         self.kernel = kernel
-        self.negative = None if hierarchical else \
+        self.negative = None if hierarchical or self.bags else \
             negative.negative_kernel(settings.arch == ARCH_SKIPGRAM, settings.negative, dim)
         self.host, self.settings, self.states = weights, settings, states
         self.atomic_in, self.atomic_out = atomic_in, (not hierarchical) if atomic_out is None else atomic_out
         cuda, simulated = self.cuda, os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
         self.vectors_in, self.vectors_out = cuda.to_device(weights.vectors_in), cuda.to_device(weights.vectors_out)
         self.tables = Tables(*(cuda.to_device(np.ascontiguousarray(a)) for a in tables))
+        no_bags = np.zeros(1, dtype=np.int64)  # never read: the kernel's arguments keep one type
+        self.bag_indptr, self.bag_indices = (cuda.to_device(np.ascontiguousarray(a, dtype=np.int64)) for a in (
+            (weights.bag_indptr, weights.bag_indices) if self.bags else (no_bags, no_bags)))
         if warps is None:  # the simulator runs a block's threads at once, in no set order
             warps = 1 if simulated or self.negative is None else WARPS
         if blocks is None:
@@ -124,9 +126,10 @@ class CudaBackend:
                     self.atomic_out, tally, counter)
             else:
                 self.kernel.train_windows[grid, self.kernel.WARP, s](
-                    ids, seed, alpha_start, slope, self.vectors_in, self.vectors_out, t.keep_prob, t.noise_prob,
-                    t.noise_alias, t.codes, t.points, t.lengths, st.arch, st.loss, st.window, st.shrink_windows,
-                    st.negative, st.cbow_mean_gradient, self.atomic_in, self.atomic_out, tally)
+                    ids, seed, alpha_start, slope, self.vectors_in, self.vectors_out, self.bag_indptr,
+                    self.bag_indices, self.bags, t.keep_prob, t.noise_prob, t.noise_alias, t.codes, t.points,
+                    t.lengths, st.arch, st.loss, st.window, st.shrink_windows, st.negative, st.cbow_mean_gradient,
+                    self.atomic_in, self.atomic_out, tally)
             loss, predictions = tally.copy_to_host(stream=s)
             s.synchronize()
         return ChunkResult(float(loss), int(predictions), int(np.count_nonzero(chunk >= 0)))

@@ -1,8 +1,10 @@
 """The general CUDA training kernel: one warp per window, each lane holding a few of the vector's dimensions.
 
 It trains hierarchical softmax, and negative sampling with any settings;
-``negative`` compiles a faster one for each negative-sampling setup, tested
-against the same reference.
+``negative`` compiles a faster one for each negative-sampling setup without
+subwords, tested against the same reference. With subwords a word's input
+vector is the mean of its bag of rows (``engine.contract.Weights``), and each
+row of the bag gets the word's whole gradient, as on the CPU.
 
 A block of 32 threads (one warp) takes a center position, decides with
 ``draws`` whether the word there is kept, gathers the kept words within its
@@ -119,6 +121,22 @@ def _hidden(vectors_in, ctx, first, last, lane, dim, h):
 
 
 @cuda.jit(device=True)
+def _bag_hidden(vectors_in, bag_indptr, bag_indices, ctx, first, last, lane, dim, h):
+    """As :func:`_hidden` with subwords: each context word's input vector is the mean of its bag of rows."""
+    for e in range(h.shape[0]):
+        h[e] = float32(0.0)
+    for c in range(first, last):
+        start, end = bag_indptr[ctx[c]], bag_indptr[ctx[c] + 1]
+        share = float32(1.0) / float32(end - start)
+        for b in range(start, end):
+            row = bag_indices[b]
+            for e in range(h.shape[0]):
+                d = lane + WARP * e
+                if d < dim:
+                    h[e] += share * vectors_in[row, d]
+
+
+@cuda.jit(device=True)
 def _targets(w, state, noise_prob, noise_alias, codes, points, lengths, loss_kind, negative, targets, signs):
     """The rows and signs the window predicts (see ``engine.cpu.output``); returns how many."""
     if loss_kind == LOSS_NEGATIVE:
@@ -136,11 +154,14 @@ def _targets(w, state, noise_prob, noise_alias, codes, points, lengths, loss_kin
 
 
 @cuda.jit
-def train_windows(chunk, seed, alpha_start, slope, vectors_in, vectors_out, keep_prob, noise_prob, noise_alias,
-                  codes, points, lengths, arch, loss_kind, window, shrink, negative, mean_gradient, atomic_in,
-                  atomic_out, tally):
+def train_windows(chunk, seed, alpha_start, slope, vectors_in, vectors_out, bag_indptr, bag_indices, bags,
+                  keep_prob, noise_prob, noise_alias, codes, points, lengths, arch, loss_kind, window, shrink,
+                  negative, mean_gradient, atomic_in, atomic_out, tally):
     """Train every window of ``chunk`` (ids, -1 at line ends) centred on a kept word; the rate of
-    position p is alpha_start + slope p. Adds (loss, predictions) to ``tally`` (float64)."""
+    position p is alpha_start + slope p. Adds (loss, predictions) to ``tally`` (float64).
+    With ``bags`` a word's input vector is the mean of its rows ``bag_indices[bag_indptr[w]:bag_indptr[w + 1]]``
+    and each of them gets the whole of its gradient (fastText's update); without, the bag arrays
+    are not read."""
     lane, dim = cuda.threadIdx.x, vectors_in.shape[1]
     per_lane = (dim + WARP - 1) // WARP
     ctx = cuda.local.array(MAX_CONTEXT, int64)
@@ -165,7 +186,11 @@ def train_windows(chunk, seed, alpha_start, slope, vectors_in, vectors_out, keep
                 skipgram = arch == ARCH_SKIPGRAM
                 n_hidden = m if skipgram else 1
                 for j in range(n_hidden):
-                    _hidden(vectors_in, ctx, j if skipgram else 0, j + 1 if skipgram else m, lane, dim, h[j])
+                    first, last = (j, j + 1) if skipgram else (0, m)
+                    if bags:
+                        _bag_hidden(vectors_in, bag_indptr, bag_indices, ctx, first, last, lane, dim, h[j])
+                    else:
+                        _hidden(vectors_in, ctx, first, last, lane, dim, h[j])
                     for e in range(per_lane):
                         g[j, e] = float32(0.0)
                         if not skipgram:
@@ -194,11 +219,13 @@ def train_windows(chunk, seed, alpha_start, slope, vectors_in, vectors_out, keep
                 scale = float32(1.0) / float32(m) if mean_gradient else float32(1.0)
                 for c in range(m):
                     j = c if skipgram else 0
-                    for e in range(per_lane):
-                        d = lane + WARP * e
-                        if d < dim:
-                            _add(vectors_in, ctx[c], d, g[j, e] if skipgram else scale * g[j, e],
-                                 atomic_in)
+                    start, end = (bag_indptr[ctx[c]], bag_indptr[ctx[c] + 1]) if bags else (0, 1)
+                    for b in range(start, end):  # each row of the bag gets the whole gradient (fastText's update)
+                        row = bag_indices[b] if bags else ctx[c]
+                        for e in range(per_lane):
+                            d = lane + WARP * e
+                            if d < dim:
+                                _add(vectors_in, row, d, g[j, e] if skipgram else scale * g[j, e], atomic_in)
                 predictions += n_hidden
         p += cuda.gridDim.x
     if lane == 0:
