@@ -7,6 +7,7 @@
 #   bash benchmarks/device.sh gpu-check gpu16  # issue 12: the CUDA tests on the card, the kernels' sweep, gpu.py
 #                                               # without its CPU rows; issues 11 and 12: SG-NS and CBOW-NS at 16
 #                                               # threads against gensim (the CPU rows)
+#   bash benchmarks/device.sh subwords        # issue 14: subwords on the GPU; on 16 threads against gensim's FastText
 #   bash benchmarks/device.sh ranks           # issue 13: 1, 2, 4, 8 MPI ranks of 2 threads (benchmarks/distributed.py)
 #   bash benchmarks/device.sh gpu gpu-ab streamed gpu-tests threads
 #                                             # issue 12: the kernel before and after its last change, gpu.py without
@@ -62,6 +63,11 @@ Path('/tmp/w.txt').write_text('a b c d e f g\n' * 200); Word2Vec(min_count=1, ep
     hs)
       cpu; step hs-scaling timeout 100 python3 benchmarks/scaling.py --threads 1,16 --kinds sg-hs,cbow-hs --words 600000
       step hs-16 timeout 100 python3 benchmarks/vs_gensim.py --configs sg-hs --workers 16 --gensim-workers 0 --tokens 8752426 ;;
+    subwords)  # issue 14: subwords on the card (the general kernel, compiled in the run) and on 16 threads
+      step subwords-gpu timeout 200 python3 benchmarks/vs_fasttext.py --libraries wordvec --threads 2 \
+        --tokens 8752426 --wordvec-extra '{"device": "cuda"}'
+      cpu; step subwords-16 timeout 200 python3 benchmarks/vs_fasttext.py --libraries wordvec,gensim --threads 16 \
+        --tokens 8752426 ;;
     gpu)
       step gpu timeout ${GPU_TIMEOUT:-400} python3 benchmarks/gpu.py ${GPU_ARGS:-} ;;
     ranks)  # mpich's wheel keeps libmpi in PREFIX/lib, which --target would drop

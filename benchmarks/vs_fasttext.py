@@ -11,6 +11,7 @@ again with vectors composed from n-grams for the words outside the vocabulary
     python benchmarks/vs_fasttext.py                          # mix8m, 2 threads
     python benchmarks/vs_fasttext.py --corpus small.txt --libraries wordvec,fasttext
     python benchmarks/vs_fasttext.py --libraries wordvec,wordvec-plain --wordvec-extra '{"update": "pair"}'
+    python benchmarks/vs_fasttext.py --libraries wordvec --wordvec-extra '{"device": "cuda"}'   # on a GPU
 
 fasttext (pip install fasttext-wheel) and gensim are benchmark-only dependencies.
 """
@@ -28,6 +29,9 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+if not hasattr(np, "row_stack"):  # numba-cuda 0.30 still calls np.row_stack, which numpy 2.5 removed (as gpu.py)
+    np.row_stack = np.vstack
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from vs_gensim import DATA, evaluate, run_json  # noqa: E402
