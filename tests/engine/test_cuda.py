@@ -163,6 +163,23 @@ def test_what_the_kernel_cannot_train_is_one_line(tmp_path, settings, message):
         Word2Vec(min_count=1, device="cuda", progress=False, **settings).fit(tmp_path / "c.txt")
 
 
+@needs_cuda
+def test_weights_larger_than_the_cards_free_memory_are_one_line(tmp_path, monkeypatch):
+    """Checked before the first copy: on a card with 300 MiB free, 10,000 n-gram rows of 100 floats fit
+    beside the margin left for the chunks (256 MiB); 200,000 do not."""
+    from numba import cuda
+
+    from wordvec import Word2Vec
+
+    (tmp_path / "c.txt").write_text("a b c d\nb c d a\n" * 5)
+    monkeypatch.setattr(type(cuda.current_context()), "get_memory_info", lambda self: (300 << 20, 4 << 30))
+    settings = dict(min_count=1, device="cuda", progress=False, epochs=1, subwords=True, workers=1)
+    Word2Vec(**settings, buckets=10_000).fit(tmp_path / "c.txt")
+    with pytest.raises(ParameterError, match=r"^device='cuda': the weights and tables need 0\.32 GiB of the card's "
+                                             r"memory, and 0\.29 GiB of its 4\.00 GiB are free; lower vector_size"):
+        Word2Vec(**settings, buckets=200_000).fit(tmp_path / "c.txt")
+
+
 def test_cuda_without_numba_cuda_or_a_gpu_and_an_unknown_device_are_one_line(tmp_path):
     """In a child without the simulator: no numba-cuda (hidden from the import system), or no GPU."""
     (tmp_path / "c.txt").write_text("a b c d\nb c d a\n" * 5)

@@ -29,6 +29,7 @@ WARPS = 4  # warps (windows at once) per block of the negative-sampling kernel o
 # registers a thread). A build held to 64 registers ran 32 a multiprocessor and diverged on an
 # H200, so smaller vectors, which need fewer registers, do not get more windows at once.
 RESIDENT_WARPS = 16
+MEMORY_MARGIN = 1 << 28  # bytes left free on the card for the chunks in flight and the kernels' own needs
 
 
 def load_cuda():
@@ -62,6 +63,18 @@ def check_limits(settings: Settings, tables: Tables, dim: int) -> None:
         raise ParameterError(f"{what} gives {targets} targets per window, above the {MAX_TARGETS} device='cuda' allows")
 
 
+def check_memory(cuda, arrays) -> None:
+    """A one-line :class:`ParameterError` when ``arrays`` (what stays on the card for the whole run) and a
+    margin for the chunks do not fit the card's free memory, before any copy fails deep inside the driver."""
+    need = sum(a.nbytes for a in arrays) + MEMORY_MARGIN
+    free, total = cuda.current_context().get_memory_info()
+    if need > free:
+        gib = 1 << 30
+        raise ParameterError(f"device='cuda': the weights and tables need {need / gib:.2f} GiB of the card's memory, "
+                             f"and {free / gib:.2f} GiB of its {total / gib:.2f} GiB are free; lower vector_size, "
+                             f"buckets or the vocabulary (min_count, max_vocab_size), or use device='cpu'")
+
+
 class CudaBackend:
     """Trains chunks on one GPU.
 
@@ -92,6 +105,7 @@ class CudaBackend:
         self.host, self.settings, self.states = weights, settings, states
         self.atomic_in, self.atomic_out = atomic_in, (not hierarchical) if atomic_out is None else atomic_out
         cuda, simulated = self.cuda, os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
+        check_memory(cuda, [*weights[:2], *tables, *(weights[2:] if self.bags else ())])
         self.vectors_in, self.vectors_out = cuda.to_device(weights.vectors_in), cuda.to_device(weights.vectors_out)
         self.tables = Tables(*(cuda.to_device(np.ascontiguousarray(a)) for a in tables))
         no_bags = np.zeros(1, dtype=np.int64)  # never read: the kernel's arguments keep one type
