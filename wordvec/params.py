@@ -112,7 +112,8 @@ PARAMS: dict[str, Param] = {p.name: p for p in [
     Param("cbow_mean_gradient", bool, False, "CBOW only: give each context word 1/n of the mean's gradient "
           "(the exact gradient) instead of all of it (word2vec.c and gensim)"),
     Param("chunk_words", int, None, "words per chunk handed to a thread or a CUDA stream (gensim's batch_words; "
-          "None: 65,536 on the CPU, 1,048,576 on a GPU)", low=1024, high=1 << 24, none=True),
+          "None: 65,536 on the CPU, 1,048,576 on a GPU); on the CPU smaller toward each epoch's end, so that "
+          "the threads end it together", low=1024, high=1 << 24, none=True),
     Param("workers", int, None, "training threads (None: every core; on a GPU, the host threads feeding it, "
           "each with its own CUDA stream, None: 2); with more than one the result varies from run to run "
           "(Hogwild)", low=1, high=1024, none=True, compare=False),

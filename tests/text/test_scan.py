@@ -66,6 +66,31 @@ def test_chunks_end_at_line_ends_when_they_can(tmp_path):
     assert scan.SEPARATOR == -1
 
 
+@pytest.mark.parametrize("workers", [2, 16])
+def test_chunks_shrink_toward_the_end_for_several_workers(tmp_path, workers):
+    """Lines of 1-9 words, 200,000 ids in all, chunks of 20,000: full chunks while more than 2 workers
+    chunks are left, then each at most 1/(2 workers) of what is left and at least TAIL_CHUNK; every id
+    once, in order; resumable from any chunk's position."""
+    rng = np.random.default_rng(0)
+    ids = []
+    while len(ids) < 200_000:
+        ids += list(rng.integers(0, 50, rng.integers(1, 10))) + [-1]
+    path = tmp_path / "ids"
+    np.array(ids, dtype=np.int32).tofile(path)
+    chunks = list(iter_chunks(path, 20_000, workers=workers))
+    assert np.concatenate([c for _, c in chunks]).tolist() == ids
+    assert all(c[-1] == -1 for _, c in chunks)  # whole lines
+    for position, chunk in chunks[:-1]:
+        left = len(ids) - position
+        want = min(20_000, max(scan.TAIL_CHUNK, -(-left // (2 * workers))))
+        assert want - 9 <= len(chunk) <= want  # cut at the last line end within it
+    sizes = [len(c) for _, c in chunks]
+    assert max(sizes[-3:]) <= scan.TAIL_CHUNK and len(chunks) > len(list(iter_chunks(path, 20_000)))
+    position, _ = chunks[len(chunks) // 2]
+    assert [(p, c.tolist()) for p, c in iter_chunks(path, 20_000, position, workers)] == \
+        [(p, c.tolist()) for p, c in chunks[len(chunks) // 2:]]
+
+
 @pytest.mark.parametrize("workers", [2, 3, 8])
 def test_threads_give_the_serial_vocabulary_and_ids(tmp_path, monkeypatch, workers):
     """Many small blocks over several files, a line longer than a block, words that first

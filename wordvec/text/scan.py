@@ -14,6 +14,7 @@ import array
 import contextlib
 import ctypes
 import logging
+import os
 import tempfile
 import time
 import zlib
@@ -35,6 +36,7 @@ from wordvec.text.vocab import Vocabulary
 logger = logging.getLogger("wordvec")
 SEPARATOR = -1
 _FLUSH_TOKENS = 1 << 20
+TAIL_CHUNK = 4096  # the smallest chunk an epoch's tail is cut into (see iter_chunks)
 
 
 class _ProvisionalIds(dict):
@@ -309,20 +311,26 @@ def check_ids(ids_path: Path, n_ids: int, crc32: int, vocab_size: int) -> str | 
     return None
 
 
-def iter_chunks(ids: Path | BinaryIO, chunk_tokens: int, start: int = 0) -> Iterator[tuple[int, np.ndarray]]:
+def iter_chunks(ids: Path | BinaryIO, chunk_tokens: int, start: int = 0,
+                workers: int = 1) -> Iterator[tuple[int, np.ndarray]]:
     """``(position, chunk)`` pairs: chunks of about ``chunk_tokens`` ids from token
     ``start`` on, each ending at a line end when it can (a longer line goes on in
-    the next chunk). Where a chunk begins depends only on where the previous one
+    the next chunk). For several ``workers`` the chunks shrink toward the end, none
+    above 1 / (2 workers) of the ids left nor below :data:`TAIL_CHUNK`, so that the
+    workers end an epoch nearly together instead of all but one waiting for the
+    last large chunk. Where a chunk begins depends only on where the previous one
     began, so reading again from any chunk's position gives the same chunks. ``ids`` is a
     path or an open file."""
     with open(ids, "rb") if isinstance(ids, Path) else contextlib.nullcontext(ids) as f:
-        position = start
+        total, position = os.fstat(f.fileno()).st_size // 4, start
         while True:
+            size = chunk_tokens if workers <= 1 else \
+                min(chunk_tokens, max(TAIL_CHUNK, -(-(total - position) // (2 * workers))))
             f.seek(4 * position)
-            block = np.fromfile(f, dtype=np.int32, count=chunk_tokens)
+            block = np.fromfile(f, dtype=np.int32, count=size)
             if len(block) == 0:
                 return
             ends = np.flatnonzero(block == SEPARATOR)
-            cut = ends[-1] + 1 if len(ends) and len(block) == chunk_tokens else len(block)
+            cut = ends[-1] + 1 if len(ends) and len(block) == size else len(block)
             yield position, block[:cut]
             position += int(cut)

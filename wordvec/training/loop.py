@@ -42,6 +42,8 @@ class Schedule:
     epochs: int
     workers: int
     chunk_words: int
+    even_tail: bool = True  # chunks shrink toward each epoch's end so that the workers end it together
+    # (host threads: without it all but one wait for the last large chunk; a GPU's streams share one card)
 
     def alpha_at(self, progress: float) -> float:
         """alpha_t = alpha - (alpha - min_alpha) * progress, progress in [0, 1] over all epochs."""
@@ -99,7 +101,8 @@ def run_epochs(scanned: ScannedCorpus, make_executor: Callable[[OnResult], Execu
 
 def _run_epoch(scanned: ScannedCorpus, executor: Executor, schedule: Schedule, progress: Progress, total: int,
                checkpointer: Checkpointer | None, stop: threading.Event, health: _Health) -> None:
-    for position, chunk in iter_chunks(scanned.ids, schedule.chunk_words, start=progress.position):
+    workers = schedule.workers if schedule.even_tail else 1
+    for position, chunk in iter_chunks(scanned.ids, schedule.chunk_words, progress.position, workers):
         progress.position = position
         health.raise_if_diverged()
         if stop.is_set() or (checkpointer is not None and checkpointer.due(progress)):

@@ -375,7 +375,8 @@ class Word2Vec:
         gpu = self.device == "cuda"
         workers = self.workers if self.workers is not None else 2 if gpu else default_workers()
         chunk = self.chunk_words if self.chunk_words is not None else 1 << 20 if gpu else 1 << 16
-        return Schedule(table.initial_alpha(self.get_params()), self.min_alpha, epochs or self.epochs, workers, chunk)
+        return Schedule(table.initial_alpha(self.get_params()), self.min_alpha, epochs or self.epochs, workers, chunk,
+                        even_tail=not gpu)
 
     def _cost_per_word(self, tables, counts: np.ndarray) -> float:
         """Float operations per corpus word, roughly: what bounds a chunk's time."""
