@@ -30,9 +30,6 @@ from pathlib import Path
 
 import numpy as np
 
-if not hasattr(np, "row_stack"):  # numba-cuda 0.30 still calls np.row_stack, which numpy 2.5 removed (as gpu.py)
-    np.row_stack = np.vstack
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from vs_gensim import DATA, evaluate, run_json  # noqa: E402
 

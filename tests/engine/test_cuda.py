@@ -180,6 +180,19 @@ def test_weights_larger_than_the_cards_free_memory_are_one_line(tmp_path, monkey
         Word2Vec(**settings, buckets=200_000).fit(tmp_path / "c.txt")
 
 
+def test_numpy_gets_row_stack_back_for_numba_cuda(monkeypatch):
+    """numba-cuda 0.30 looks up np.row_stack when a card compiles its first kernel; numpy 2.5 removed it."""
+    from wordvec.engine.cuda import restore_row_stack
+
+    monkeypatch.delattr(np, "row_stack", raising=False)
+    restore_row_stack()
+    assert np.row_stack is np.vstack
+    own = np.concatenate  # a numpy that has it keeps its own
+    monkeypatch.setattr(np, "row_stack", own, raising=False)
+    restore_row_stack()
+    assert np.row_stack is own
+
+
 def test_cuda_without_numba_cuda_or_a_gpu_and_an_unknown_device_are_one_line(tmp_path):
     """In a child without the simulator: no numba-cuda (hidden from the import system), or no GPU."""
     (tmp_path / "c.txt").write_text("a b c d\nb c d a\n" * 5)

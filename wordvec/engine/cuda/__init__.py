@@ -44,7 +44,18 @@ def load_cuda():
     if not simulated and not cuda.is_available():
         raise ParameterError("device='cuda' found no usable CUDA GPU (no NVIDIA driver, or no device visible "
                              "to this process); use device='cpu'")
+    restore_row_stack()
     return cuda
+
+
+def restore_row_stack() -> None:
+    """Give numpy back ``np.row_stack``, which numpy 2.5 removed (always an alias of ``np.vstack``).
+
+    numba-cuda 0.30, in maintenance mode (NVIDIA/numba-cuda#907), registers an overload of it when
+    a card compiles its first kernel: without the name, every launch on a GPU failed with an
+    AttributeError from inside numba-cuda (the simulator never gets there)."""
+    if not hasattr(np, "row_stack"):
+        np.row_stack = np.vstack
 
 
 def check_limits(settings: Settings, tables: Tables, dim: int) -> None:
