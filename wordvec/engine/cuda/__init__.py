@@ -116,12 +116,12 @@ class CudaBackend:
         self.host, self.settings, self.states = weights, settings, states
         self.atomic_in, self.atomic_out = atomic_in, (not hierarchical) if atomic_out is None else atomic_out
         cuda, simulated = self.cuda, os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
-        check_memory(cuda, [*weights[:2], *tables, *(weights[2:] if self.bags else ())])
+        check_memory(cuda, [a for a in (*weights, *tables) if a is not None])  # bag arrays are None without bags
         self.vectors_in, self.vectors_out = cuda.to_device(weights.vectors_in), cuda.to_device(weights.vectors_out)
         self.tables = Tables(*(cuda.to_device(np.ascontiguousarray(a)) for a in tables))
-        no_bags = np.zeros(1, dtype=np.int64)  # never read: the kernel's arguments keep one type
-        self.bag_indptr, self.bag_indices = (cuda.to_device(np.ascontiguousarray(a, dtype=np.int64)) for a in (
-            (weights.bag_indptr, weights.bag_indices) if self.bags else (no_bags, no_bags)))
+        # without bags a placeholder the kernel never reads, so that its arguments keep one type
+        bags = (weights.bag_indptr, weights.bag_indices) if self.bags else (np.zeros(1, dtype=np.int64),) * 2
+        self.bag_indptr, self.bag_indices = (cuda.to_device(np.ascontiguousarray(a, dtype=np.int64)) for a in bags)
         if warps is None:  # the simulator runs a block's threads at once, in no set order
             warps = 1 if simulated or self.negative is None else WARPS
         if blocks is None:
