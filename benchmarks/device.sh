@@ -8,6 +8,7 @@
 #                                               # without its CPU rows; issues 11 and 12: SG-NS and CBOW-NS at 16
 #                                               # threads against gensim (the CPU rows)
 #   bash benchmarks/device.sh subwords        # issue 14: subwords on the GPU; on 16 threads against gensim's FastText
+#   bash benchmarks/device.sh sweep           # issue 11: SG-NS on 1 and 16 threads (WORKERS=1,4,16 for more), gensim on 16
 #   bash benchmarks/device.sh ranks           # issue 13: 1, 2, 4, 8 MPI ranks of 2 threads (benchmarks/distributed.py)
 #   bash benchmarks/device.sh gpu gpu-ab streamed gpu-tests threads
 #                                             # issue 12: the kernel before and after its last change, gpu.py without
@@ -41,7 +42,7 @@ sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '-rs', 'tests/engine/test_
       step gpu-sweep timeout 150 python3 benchmarks/gpu.py --sweep --configs sg-ns,cbow-ns
       step gpu timeout 150 python3 benchmarks/gpu.py --configs sg-ns,cbow-ns,sg-hs,cbow-hs --skip-cpu ;;
     gpu-tests)
-      step gpu-tests timeout 100 python3 -c "import numpy as np; np.row_stack = np.vstack; import sys, pytest; \
+      step gpu-tests timeout 150 python3 -c "import numpy as np; np.row_stack = np.vstack; import sys, pytest; \
 sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '-rs', 'tests/engine/test_cuda.py', 'tests/training/test_cuda_fit.py']))" ;;
     gpu-ab)
       step gpu-ab timeout 100 python3 benchmarks/gpu.py --sweep --configs sg-ns,cbow-ns ;;
@@ -60,6 +61,9 @@ Path('/tmp/w.txt').write_text('a b c d e f g\n' * 200); Word2Vec(min_count=1, ep
       step scaling-fit timeout 120 python3 benchmarks/scaling.py --threads 1,4,16 --kinds sg-ns --words 300000 --fit
       step scan timeout 60 python3 benchmarks/scan.py --threads 1,2,4,8,16 --repeats 2
       step sweep timeout 300 python3 benchmarks/vs_gensim.py --configs sg-ns --workers 1,2,4,8,16 --gensim-workers 16 --tokens 8752426 ;;
+    sweep)  # issue 11's must-show alone: SG-NS on 1 and 16 threads (WORKERS), gensim on 16
+      cpu; step sweep timeout 200 python3 benchmarks/vs_gensim.py --configs sg-ns --workers ${WORKERS:-1,16} --gensim-workers 16 \
+        --tokens 8752426 ;;
     hs)
       cpu; step hs-scaling timeout 100 python3 benchmarks/scaling.py --threads 1,16 --kinds sg-hs,cbow-hs --words 600000
       step hs-16 timeout 100 python3 benchmarks/vs_gensim.py --configs sg-hs --workers 16 --gensim-workers 0 --tokens 8752426 ;;

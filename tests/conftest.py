@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SIMULATED = os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
+
+
+def gpu_at_hand() -> bool:
+    """Whether numba-cuda is installed and sees a real GPU."""
+    try:
+        from numba import cuda
+
+        return cuda.is_available()
+    except Exception:
+        return False
+
+
+needs_cuda = pytest.mark.skipif(not (SIMULATED or gpu_at_hand()), reason="needs NUMBA_ENABLE_CUDASIM=1 or a CUDA GPU")
 
 
 def shared_path(*parts: str) -> Path:

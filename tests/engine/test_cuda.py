@@ -14,25 +14,13 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
+from tests.conftest import gpu_at_hand, needs_cuda
 from wordvec.engine.contract import ARCH_CBOW, ARCH_SKIPGRAM, LOSS_HIERARCHICAL, LOSS_NEGATIVE, Settings, Weights
 from wordvec.engine.cpu.rng import new_state, next_u64
 from wordvec.engine.tables import build_tables
 from wordvec.errors import ParameterError
 from wordvec.reference.losses import hierarchical_softmax_loss_and_gradient, neg_sampling_loss_and_gradient
 
-SIMULATED = os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
-
-
-def _gpu() -> bool:
-    try:
-        from numba import cuda
-
-        return cuda.is_available()
-    except Exception:
-        return False
-
-
-needs_cuda = pytest.mark.skipif(not (SIMULATED or _gpu()), reason="needs NUMBA_ENABLE_CUDASIM=1 or a CUDA GPU")
 COUNTS = np.array([30, 25, 20, 16, 12, 9, 7, 5, 4, 3, 2, 1])
 
 
@@ -207,7 +195,7 @@ def test_cuda_without_numba_cuda_or_a_gpu_and_an_unknown_device_are_one_line(tmp
     out = subprocess.run([sys.executable, "-c", hide + "\n" + script], capture_output=True, text=True, env=env)
     assert out.stdout.strip() == ("ParameterError device='cuda' needs numba-cuda, which is not installed: "
                                   "pip install 'wordvec[cuda]'"), out.stderr
-    if not _gpu():
+    if not gpu_at_hand():
         out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
         assert out.stdout.strip().startswith(("ParameterError device='cuda' found no usable CUDA GPU",
                                               "ParameterError device='cuda' needs numba-cuda")), out.stderr

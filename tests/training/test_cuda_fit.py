@@ -11,13 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import write_topics
+from tests.conftest import needs_cuda, write_topics
 from wordvec import Word2Vec
 from wordvec.io.checkpoints import list_checkpoints
 from wordvec.training.state import PREFIX
 
-pytestmark = pytest.mark.skipif(os.environ.get("NUMBA_ENABLE_CUDASIM") != "1",
-                                reason="needs NUMBA_ENABLE_CUDASIM=1 (CI sets it; see .ci/run)")
+pytestmark = needs_cuda
 SETTINGS = dict(vector_size=8, window=2, min_count=1, negative=3, sample=0, device="cuda", workers=1,
                 progress=False, chunk_words=1024)
 
