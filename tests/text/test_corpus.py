@@ -1,11 +1,13 @@
 import bz2
 import gzip
 import lzma
+import threading
+import time
 
 import pytest
 
 from wordvec.errors import DataError
-from wordvec.text.corpus import corpus_files, read_lines
+from wordvec.text.corpus import corpus_files, read_ahead, read_lines
 
 TEXT = "the cat sat\non the mat\n\nsnow \u00e9t\u00e9\n"
 
@@ -62,3 +64,40 @@ def test_truncated_gzip_is_a_clear_error(tmp_path):
     path.write_bytes(gzip.compress(TEXT.encode() * 100)[:-20])
     with pytest.raises(DataError, match="c.txt.gz: cannot read"):
         list(read_lines(path))
+
+
+def _source(n, log, fail_at=None):
+    try:
+        for i in range(n):
+            if i == fail_at:
+                raise DataError(f"corpus.txt:{i}: invalid UTF-8")
+            yield i
+    finally:
+        log.append("closed")
+
+
+def _read_ahead_threads():
+    return [t for t in threading.enumerate() if t.name == "wordvec-read-ahead"]
+
+
+def test_read_ahead_gives_every_item_in_order_to_a_slow_consumer():
+    log, got = [], []
+    for item in read_ahead(_source(50, log), 2):
+        time.sleep(0.001 if item % 10 == 0 else 0)
+        got.append(item)
+    assert got == list(range(50)) and log == ["closed"] and not _read_ahead_threads()
+
+
+def test_read_ahead_raises_the_sources_error_after_the_items_before_it():
+    log, got = [], []
+    with pytest.raises(DataError, match="corpus.txt:7: invalid UTF-8"):
+        got.extend(read_ahead(_source(50, log, fail_at=7), 3))
+    assert got == list(range(7)) and log == ["closed"] and not _read_ahead_threads()
+
+
+def test_a_consumer_that_stops_early_stops_the_reading_thread():
+    log = []
+    items = read_ahead(_source(10_000, log), 2)
+    assert [next(items) for _ in range(3)] == [0, 1, 2]
+    items.close()  # what a merge that raises does to the generator
+    assert log == ["closed"] and not _read_ahead_threads()

@@ -131,6 +131,19 @@ def _all_ids(scanned):
     return np.concatenate([c for _, c in iter_chunks(scanned.ids, 1 << 16)] or [np.zeros(0, np.int32)])
 
 
+@pytest.mark.parametrize("workers", [1, 3])
+def test_bad_bytes_late_in_a_file_name_its_line_with_any_number_of_threads(tmp_path, monkeypatch, workers):
+    """Blocks of 97 bytes: the error comes from a block read ahead of the merges, and names the line."""
+    monkeypatch.setattr(corpus, "_BLOCK", 97)
+    lines = [f"w{i % 13} w{i % 7} w{i % 5}" for i in range(300)]
+    lines[250] = "caf\xe9 au lait"
+    path = tmp_path / "late.txt"
+    path.write_bytes("\n".join(lines).encode("latin-1") + b"\n")
+    with pytest.raises(DataError, match=r"late.txt:251: invalid UTF-8 \(byte 0xe9\)"):
+        scan_corpus(path, tmp_path, 1, None, workers=workers)
+    assert not [t for t in threading.enumerate() if t.name == "wordvec-read-ahead"]
+
+
 @pytest.mark.parametrize("parts", [1, 2, 3, 5])
 def test_shares_scanned_apart_give_the_vocabulary_and_ids_of_one_scan(tmp_path, parts):
     """Each share reads its byte ranges only; merged, they are the serial scan: vocabulary, counts,

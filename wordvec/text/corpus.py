@@ -8,9 +8,12 @@ input is reported with the file and line.
 from __future__ import annotations
 
 import bz2
+import contextlib
 import gzip
 import lzma
 import os
+import queue
+import threading
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -100,6 +103,49 @@ def read_blocks(path: Path, start: int = 0, end: int | None = None) -> Iterator[
                 yield _checked(path, rest, lineno)
     except (OSError, EOFError, lzma.LZMAError, zlib.error) as exc:  # damaged compressed data too
         raise DataError(f"{path}: cannot read: {exc}") from None
+
+
+def read_ahead(items: Iterator, depth: int) -> Iterator:
+    """The items of ``items``, produced by a thread of their own up to ``depth`` ahead of the consumer.
+
+    The threaded scan's main thread merges each block's words while this thread reads
+    and decompresses the next blocks (zlib, bz2 and lzma release the GIL). An exception
+    of ``items`` is raised here, after the items before it; a consumer that stops early
+    stops the thread, and the thread is gone when this generator is closed.
+    """
+    box: queue.Queue = queue.Queue(depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                box.put((True, item))
+            box.put((False, None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
+            box.put((False, exc))
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+
+    thread = threading.Thread(target=produce, name="wordvec-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            more, item = box.get()
+            if not more:
+                if item is not None:
+                    raise item
+                return
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # a producer waiting for room gets it, sees the stop and ends
+            with contextlib.suppress(queue.Empty):
+                box.get(timeout=0.05)
+        thread.join()
 
 
 def _seek_line(f: BinaryIO, start: int, end: int | None) -> int | None:

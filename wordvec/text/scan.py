@@ -29,7 +29,7 @@ import numpy as np
 
 from wordvec.errors import DataError, StorageError
 from wordvec.io.atomic import atomic_write, describe
-from wordvec.text.corpus import byte_ranges, corpus_files, read_blocks
+from wordvec.text.corpus import byte_ranges, corpus_files, read_ahead, read_blocks
 from wordvec.text.tokenize import WordTable
 from wordvec.text.vocab import Vocabulary
 
@@ -129,7 +129,8 @@ def _encode_files(parts: list[tuple[Path, int, int | None]], raw: BinaryIO,
 
     With several ``workers``, threads tokenize blocks with tables of their own
     while this thread merges each block's table into the global one, in block
-    order: the ids, the counts and the file are those of the serial pass.
+    order: the ids, the counts and the file are those of the serial pass. Another
+    thread reads (and decompresses) the blocks meanwhile.
     """
     table = WordTable()
     blocks = (block for path, start, end in parts for block in read_blocks(path, start, end))
@@ -138,7 +139,7 @@ def _encode_files(parts: list[tuple[Path, int, int | None]], raw: BinaryIO,
             table.encode(block).tofile(raw)
     else:
         with ThreadPoolExecutor(workers) as pool:
-            for local, ids in _in_order(pool, _encode_alone, blocks, workers + 1):
+            for local, ids in _in_order(pool, _encode_alone, read_ahead(blocks, workers + 1), workers + 1):
                 _merge(table, local, ids).tofile(raw)
     return table.words, table.counts[: table.n_words]
 
