@@ -9,6 +9,7 @@
 #                                               # threads against gensim (the CPU rows)
 #   bash benchmarks/device.sh subwords        # issue 14: subwords on the GPU; on 16 threads against gensim's FastText
 #   bash benchmarks/device.sh sweep           # issue 11: SG-NS on 1 and 16 threads (WORKERS=1,4,16 for more), gensim on 16
+#   bash benchmarks/device.sh scan-ab         # the scan, the tree against .old/wordvec (git archive REV wordvec | tar -x -C .old)
 #   bash benchmarks/device.sh ranks           # issue 13: 1, 2, 4, 8 MPI ranks of 2 threads (benchmarks/distributed.py)
 #   bash benchmarks/device.sh gpu gpu-ab streamed gpu-tests threads
 #                                             # issue 12: the kernel before and after its last change, gpu.py without
@@ -31,7 +32,15 @@ ln -sfn "$PWD/.data/corpus/mix8m.txt.gz" ../shared/data/corpus/mix8m.txt.gz
 for f in questions-words.txt wordsim353.tsv simlex999.txt; do ln -sfn "$PWD/.data/eval/$f" ../shared/data/eval/$f; done
 step() { echo "== $1 ($(date -u +%T))"; shift; "$@" 2>&1 | tee -a "$OUT/log.txt"; }
 # the CPU kernels compile on one core while the GPU steps run; the CPU steps wait for it
-[ "$*" = gpu-check ] || timeout 300 python3 -c "from wordvec.precompile import main; main()" > "$OUT/precompile.txt" 2>&1 &
+# (PRECOMPILE=sg-ns: only what a skip-gram fit with negative sampling runs, by a small fit)
+if [ "${PRECOMPILE:-all}" = sg-ns ]; then
+  timeout 300 python3 -c "from pathlib import Path; from wordvec import Word2Vec; from wordvec.text.tokenize import WordTable; \
+WordTable().encode(' '.join(f'w{i}' for i in range(40000)).encode()); Path('/tmp/w.txt').write_text('a b c d e f g\n' * 200); \
+Word2Vec(min_count=1, epochs=1, workers=2, progress=False).fit('/tmp/w.txt')" \
+    > "$OUT/precompile.txt" 2>&1 &
+elif [ "$*" != gpu-check ]; then
+  timeout 300 python3 -c "from wordvec.precompile import main; main()" > "$OUT/precompile.txt" 2>&1 &
+fi
 precompiling=$!
 cpu() { wait $precompiling 2>/dev/null; }
 for what in "$@"; do
@@ -64,6 +73,11 @@ Path('/tmp/w.txt').write_text('a b c d e f g\n' * 200); Word2Vec(min_count=1, ep
     sweep)  # issue 11's must-show alone: SG-NS on 1 and 16 threads (WORKERS), gensim on 16
       cpu; step sweep timeout 200 python3 benchmarks/vs_gensim.py --configs sg-ns --workers ${WORKERS:-1,16} --gensim-workers 16 \
         --tokens 8752426 ;;
+    scan-ab)  # the scan on 1-16 threads, the tree against the package of an older commit unpacked in .old
+      cpu; for round in 1 2; do
+        step scan-old timeout 60 env PYTHONPATH=/tmp/site:$PWD/.old python3 benchmarks/scan.py --threads 1,4,16 --repeats 2
+        step scan-new timeout 60 python3 benchmarks/scan.py --threads 1,4,16 --repeats 2
+      done ;;
     hs)
       cpu; step hs-scaling timeout 100 python3 benchmarks/scaling.py --threads 1,16 --kinds sg-hs,cbow-hs --words 600000
       step hs-16 timeout 100 python3 benchmarks/vs_gensim.py --configs sg-hs --workers 16 --gensim-workers 0 --tokens 8752426 ;;
