@@ -140,12 +140,18 @@ def fnv1a(text: str) -> int:
 @numba.njit(cache=True, nogil=True)
 def mean_of_bags(matrix, indptr, indices):
     """Row w of the result: the mean of ``matrix``'s rows indices[indptr[w]:indptr[w + 1]]
-    (zero for an empty bag): fastText's getWordVector for every word at once."""
-    out = np.zeros((len(indptr) - 1, matrix.shape[1]), dtype=np.float32)
+    (zero for an empty bag), the sum times 1/|bag| as fastText's getWordVector does, for
+    every word at once."""
+    dim = matrix.shape[1]
+    out = np.zeros((len(indptr) - 1, dim), dtype=np.float32)
     for w in range(len(indptr) - 1):
         start, end = indptr[w], indptr[w + 1]
         for b in range(start, end):
-            out[w] += matrix[indices[b]]
+            row = indices[b]
+            for k in range(dim):
+                out[w, k] += matrix[row, k]
         if end > start:
-            out[w] /= end - start
+            inv = np.float32(1.0 / (end - start))
+            for k in range(dim):
+                out[w, k] *= inv
     return out

@@ -9,12 +9,16 @@ with subwords and gained nothing: BENCHMARKS.md, issue 14).
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from wordvec.engine import contract
 from wordvec.engine.cpu.rng import fill_uniform
 from wordvec.text.subwords import Ngrams, mean_of_bags
 from wordvec.text.vocab import Vocabulary
+
+_PART = 1 << 21  # the fewest floats a thread draws
 
 
 def ngrams_of(params: dict) -> Ngrams | None:
@@ -27,18 +31,27 @@ def input_rows(n_words: int, ngrams: Ngrams | None) -> int:
     return n_words + (ngrams.buckets if ngrams is not None else 0)
 
 
-def uniform_rows(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
+def uniform_rows(rng: np.random.Generator, n: int, dim: int, workers: int = 1) -> np.ndarray:
     """``n`` rows uniform in +-0.5/dim (float32), drawn in place by a compiled generator seeded
-    from ``rng`` (numpy's generator takes seconds for fastText's 2M x 100 bucket rows)."""
+    from ``rng`` (numpy's generator takes seconds for fastText's 2M x 100 bucket rows), by
+    ``workers`` threads each filling a part: the same rows for any number of them."""
     rows = np.empty((n, dim), dtype=np.float32)
-    fill_uniform(rows, -0.5 / dim, 0.5 / dim, np.uint64(rng.integers(1 << 63)))
+    flat, seed, low, high = rows.reshape(-1), np.uint64(rng.integers(1 << 63)), -0.5 / dim, 0.5 / dim
+    parts = max(1, min(workers, flat.shape[0] // _PART))
+    step = (-(-flat.shape[0] // parts) + 1) & ~1  # each part starts at an even element (two a draw)
+    if parts == 1:
+        fill_uniform(flat, 0, flat.shape[0], low, high, seed)
+        return rows
+    with ThreadPoolExecutor(parts) as pool:
+        list(pool.map(lambda start: fill_uniform(flat, start, min(start + step, flat.shape[0]), low, high, seed),
+                      range(0, flat.shape[0], step)))
     return rows
 
 
 def new_weights(n_words: int, dim: int, seed: int, hierarchical: bool,
-                ngrams: Ngrams | None) -> tuple[np.ndarray, np.ndarray]:
+                ngrams: Ngrams | None, workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Input rows uniform in +-0.5/dim, output rows zero (one per inner node under hierarchical softmax)."""
-    vectors_in = uniform_rows(np.random.default_rng(seed), input_rows(n_words, ngrams), dim)
+    vectors_in = uniform_rows(np.random.default_rng(seed), input_rows(n_words, ngrams), dim, workers)
     return vectors_in, np.zeros((max(n_words - 1, 1) if hierarchical else n_words, dim), np.float32)
 
 

@@ -250,6 +250,14 @@ class Word2Vec:
         self.wv = KeyedVectors(vocab.words, word_vectors(weights, len(vocab)), vocab.counts, ngrams,
                                weights.vectors_in[len(vocab):])
 
+    def _refresh_vectors(self, backend, weights, n_words: int, ngrams) -> None:
+        """A GPU's weights back into the host arrays, and with subwords ``wv``'s vectors composed again
+        from them (without, ``wv`` holds the rows themselves)."""
+        backend.host_weights()
+        if ngrams is not None:
+            self.wv.vectors[:] = word_vectors(weights, n_words)
+            self.wv.fill_norms(force=True)
+
     def _world(self):
         """MPI's communicator for ``distributed=True`` (None otherwise), checking what it supports."""
         if not self.distributed:
@@ -280,12 +288,8 @@ class Word2Vec:
 
         def on_epoch_end(epoch: int, loss: float) -> None:
             logger.info("epoch %d/%d: mean loss %.4f", epoch + 1, schedule.epochs, loss)
-            # the callbacks, and the fitted model, see the words' vectors as they now are
-            if ngrams is not None or self.callbacks:
-                backend.host_weights()  # a GPU's weights come back into the host arrays
-            if ngrams is not None:
-                self.wv.vectors[:] = word_vectors(weights, len(vocab))
-                self.wv.fill_norms(force=True)
+            if self.callbacks:  # they see the words' vectors as they now are
+                self._refresh_vectors(backend, weights, len(vocab), ngrams)
             for callback in self.callbacks:
                 callback(self, loss)
 
@@ -299,7 +303,7 @@ class Word2Vec:
                 seconds = run_epochs(scanned, executors, schedule, progress,
                                      self.progress and (comm is None or comm.Get_rank() == 0), on_epoch_end,
                                      checkpointer if comm is None else None, stop if comm is None else None)
-            backend.host_weights()  # a GPU's weights come back into the host arrays
+            self._refresh_vectors(backend, weights, len(vocab), ngrams)
             if not (_all_finite(weights.vectors_in) and _all_finite(weights.vectors_out)):
                 raise TrainingDiverged("training diverged: the vectors hold NaN or infinite values")
         except TrainingDiverged as exc:
@@ -335,7 +339,7 @@ class Word2Vec:
                                 tallies=np.zeros((workers, 2)), loss_history=history)
         elif saved is None:
             vectors_in, vectors_out = new_weights(len(vocab), self.vector_size, self.seed, self.loss == "hierarchical",
-                                                  ngrams_of(self.get_params()))
+                                                  ngrams_of(self.get_params()), workers)
             progress = Progress(states=new_state(self.seed, workers), tallies=np.zeros((workers, 2)))
         else:
             arrays, meta = saved

@@ -45,17 +45,18 @@ def randint(state, stream, n):
 
 
 @njit(cache=True, nogil=True)
-def fill_uniform(out, low, high, seed):
-    """Fill the float32 matrix ``out`` with uniform draws on [low, high): a splitmix64 stream from
-    ``seed``, each 64 bits giving two 24-bit fractions. The same matrix for the same seed, at
-    about memory speed (the state stays in a register)."""
-    flat = out.reshape(-1)
-    z, scale = uint64(seed), (high - low) / 16777216.0
-    for i in range(0, flat.shape[0], 2):
+def fill_uniform(flat, start, stop, low, high, seed):
+    """Fill ``flat[start:stop]`` (float32, ``start`` even) with elements start .. stop - 1 of the
+    uniform stream of ``seed`` on [low, high): splitmix64 draws, each 64 bits giving two 24-bit
+    fractions (elements 2k and 2k + 1 from draw k + 1). Its state after k draws is
+    seed + k gamma, so a range is filled without the draws before it and threads can fill
+    a matrix in parts, the same matrix for the same seed however it is cut."""
+    z, scale = uint64(seed) + uint64(start // 2) * _GAMMA, (high - low) / 16777216.0
+    for i in range(start, stop, 2):
         z += _GAMMA
         x = (z ^ (z >> uint64(30))) * _MIX1
         x = (x ^ (x >> uint64(27))) * _MIX2
         x ^= x >> uint64(31)
         flat[i] = low + scale * float(x >> uint64(40))
-        if i + 1 < flat.shape[0]:
+        if i + 1 < stop:
             flat[i + 1] = low + scale * float((x >> uint64(8)) & uint64(0xFFFFFF))
