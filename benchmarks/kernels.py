@@ -43,15 +43,19 @@ from wordvec.text.scan import iter_chunks, scan_corpus
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 KINDS = {"sg-ns": ("skipgram", "negative"), "cbow-ns": ("cbow", "negative"),
          "sg-hs": ("skipgram", "hierarchical"), "cbow-hs": ("cbow", "hierarchical")}
+# fastText's model with vs_fasttext.py's settings (its bags and 2M bucket rows; not counted by limits())
+SUBWORDS = {"sg-ns-subwords": ("skipgram", "negative")}
 
 
 def setup(kind: str, corpus: Path, workdir: Path, dim: int, tokens: int, chunk: int = 10_000):
-    arch, loss = KINDS[kind]
-    model = Word2Vec(vector_size=dim, window=5, negative=5, min_count=5, sample=1e-3, arch=arch, loss=loss,
-                     workers=1, progress=False)
+    arch, loss = {**KINDS, **SUBWORDS}[kind]
+    subwords = dict(subwords=True, min_n=3, max_n=6, buckets=2_000_000, sample=1e-4) if kind in SUBWORDS else {}
+    model = Word2Vec(**{"vector_size": dim, "window": 5, "negative": 5, "min_count": 5, "sample": 1e-3, "arch": arch,
+                        "loss": loss, "workers": 1, "progress": False, **subwords})
     scanned = scan_corpus(corpus, workdir, 5, None, name=f"{kind}.ids")
     vocab = scanned.vocab
-    tables = build_tables(vocab.counts, vocab.keep_probability(model.sample), 0.75, loss == "hierarchical")
+    exponent = 0.5 if subwords else 0.75  # the defaults (params.noise_exponent)
+    tables = build_tables(vocab.counts, vocab.keep_probability(model.sample), exponent, loss == "hierarchical")
     weights, progress = model._initial_state(vocab, 1, None)
     chunks = [c.copy() for _, c in iter_chunks(scanned.ids, chunk)]
     every = max(1, len(chunks) * chunk // max(tokens, 1))
