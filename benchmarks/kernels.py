@@ -49,7 +49,7 @@ SUBWORDS = {"sg-ns-subwords": ("skipgram", "negative")}
 
 def setup(kind: str, corpus: Path, workdir: Path, dim: int, tokens: int, chunk: int = 10_000):
     arch, loss = {**KINDS, **SUBWORDS}[kind]
-    subwords = dict(subwords=True, min_n=3, max_n=6, buckets=2_000_000, sample=1e-4) if kind in SUBWORDS else {}
+    subwords = {"subwords": True, "min_n": 3, "max_n": 6, "buckets": 2_000_000, "sample": 1e-4} if kind in SUBWORDS else {}
     model = Word2Vec(**{"vector_size": dim, "window": 5, "negative": 5, "min_count": 5, "sample": 1e-3, "arch": arch,
                         "loss": loss, "workers": 1, "progress": False, **subwords})
     scanned = scan_corpus(corpus, workdir, 5, None, name=f"{kind}.ids")
