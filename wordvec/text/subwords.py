@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import numba
 import numpy as np
 
+from wordvec.engine.cpu.vecops import axpy_rows
 from wordvec.errors import ParameterError
 
 EOS = "</s>"  # fastText's end-of-line word: it has no n-grams
@@ -142,16 +143,11 @@ def mean_of_bags(matrix, indptr, indices):
     """Row w of the result: the mean of ``matrix``'s rows indices[indptr[w]:indptr[w + 1]]
     (zero for an empty bag), the sum times 1/|bag| as fastText's getWordVector does, for
     every word at once."""
-    dim = matrix.shape[1]
-    out = np.zeros((len(indptr) - 1, dim), dtype=np.float32)
+    out = np.zeros((len(indptr) - 1, matrix.shape[1]), dtype=np.float32)
     for w in range(len(indptr) - 1):
         start, end = indptr[w], indptr[w + 1]
         for b in range(start, end):
-            row = indices[b]
-            for k in range(dim):
-                out[w, k] += matrix[row, k]
+            axpy_rows(1.0, matrix, indices[b], out, w)
         if end > start:
-            inv = np.float32(1.0 / (end - start))
-            for k in range(dim):
-                out[w, k] *= inv
+            out[w] *= np.float32(1.0 / (end - start))
     return out
