@@ -32,12 +32,12 @@ ln -sfn "$PWD/.data/corpus/mix8m.txt.gz" ../shared/data/corpus/mix8m.txt.gz
 for f in questions-words.txt wordsim353.tsv simlex999.txt; do ln -sfn "$PWD/.data/eval/$f" ../shared/data/eval/$f; done
 step() { echo "== $1 ($(date -u +%T))"; shift; "$@" 2>&1 | tee -a "$OUT/log.txt"; }
 # the CPU kernels compile on one core while the GPU steps run; the CPU steps wait for it
-# (PRECOMPILE=sg-ns: only what a skip-gram fit with negative sampling runs, by a small fit)
-if [ "${PRECOMPILE:-all}" = sg-ns ]; then
-  timeout 300 python3 -c "from pathlib import Path; from wordvec import Word2Vec; from wordvec.text.tokenize import WordTable; \
+# (PRECOMPILE=sg-ns: only the tokenizer, its table grown, and SG-NS, by a small fit)
+warm_sgns() { python3 -c "from pathlib import Path; from wordvec import Word2Vec; from wordvec.text.tokenize import WordTable; \
 WordTable().encode(' '.join(f'w{i}' for i in range(40000)).encode()); Path('/tmp/w.txt').write_text('a b c d e f g\n' * 200); \
-Word2Vec(min_count=1, epochs=1, workers=2, progress=False).fit('/tmp/w.txt')" \
-    > "$OUT/precompile.txt" 2>&1 &
+Word2Vec(min_count=1, epochs=1, workers=2, progress=False).fit('/tmp/w.txt')"; }
+if [ "${PRECOMPILE:-all}" = sg-ns ]; then
+  timeout 300 bash -c "$(declare -f warm_sgns); warm_sgns" > "$OUT/precompile.txt" 2>&1 &
 elif [ "$*" != gpu-check ]; then
   timeout 300 python3 -c "from wordvec.precompile import main; main()" > "$OUT/precompile.txt" 2>&1 &
 fi
@@ -58,8 +58,7 @@ sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '-rs', 'tests/engine/test_
     streamed)
       step streamed timeout 130 python3 benchmarks/gpu.py --streamed ;;
     threads)  # SG-NS compiled even if the precompile above ran out of time
-      cpu; step warm timeout 120 python3 -c "from pathlib import Path; from wordvec import Word2Vec; \
-Path('/tmp/w.txt').write_text('a b c d e f g\n' * 200); Word2Vec(min_count=1, epochs=1, workers=2, progress=False).fit('/tmp/w.txt')"
+      cpu; step warm warm_sgns
       step threads timeout 200 python3 benchmarks/vs_gensim.py --configs sg-ns --workers 1,16 --gensim-workers 16 \
         --tokens 8752426 ;;
     gpu16)
