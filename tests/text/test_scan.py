@@ -1,5 +1,7 @@
 import gzip
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -109,6 +111,39 @@ def test_threads_give_the_serial_vocabulary_and_ids(tmp_path, monkeypatch, worke
     assert threaded.vocab.counts.tolist() == serial.vocab.counts.tolist()
     assert ids_of(threaded) == ids_of(serial) and threaded.crc32 == serial.crc32
     assert threaded.n_tokens == serial.n_tokens and len(serial.vocab) > 100
+
+
+def test_blocks_are_merged_as_soon_as_done_in_order_with_a_bounded_number_in_flight():
+    """Each block's result is handed on once it and those before it are done, not after ``ahead``
+    blocks are in flight (the merges overlap the tokenizing from the first block on); never more
+    than ``ahead`` are in flight, and the results keep the items' order."""
+    log, done, in_flight, most = [], [threading.Event() for _ in range(12)], [0], [0]
+    lock = threading.Lock()
+
+    def work(i):
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        time.sleep(0.002 * (i % 3))
+        with lock:
+            in_flight[0] -= 1
+        done[i].set()
+        return i
+
+    def items():
+        for i in range(12):
+            if i:  # the block before is done (and its future settles) before this one is read
+                assert done[i - 1].wait(5)
+                time.sleep(0.05)
+            log.append(("read", i))
+            yield i
+
+    with ThreadPoolExecutor(3) as pool:
+        for result in scan._in_order(pool, work, items(), 4):
+            log.append(("merged", result))
+    assert [x for kind, x in log if kind == "merged"] == list(range(12))
+    assert log.index(("merged", 0)) < log.index(("read", 2))
+    assert most[0] <= 4
 
 
 class _Allgather:

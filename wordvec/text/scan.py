@@ -198,12 +198,16 @@ def _merge(table: WordTable, local: WordTable, ids: np.ndarray) -> np.ndarray:
 
 
 def _in_order(pool: ThreadPoolExecutor, work: Callable, items: Iterable, ahead: int) -> Iterator:
-    """``work(item)`` for each item, run on ``pool`` with at most ``ahead`` in flight, yielded in order."""
+    """``work(item)`` for each item, run on ``pool`` with at most ``ahead`` in flight, yielded in order,
+    each as soon as it and those before it are done (the consumer's work overlaps the pool's from
+    the first item on, instead of waiting until ``ahead`` are in flight)."""
     pending: deque = deque()
     for item in items:
-        pending.append(pool.submit(work, item))
+        while pending and pending[0].done():
+            yield pending.popleft().result()
         if len(pending) >= ahead:
             yield pending.popleft().result()
+        pending.append(pool.submit(work, item))
     while pending:
         yield pending.popleft().result()
 
