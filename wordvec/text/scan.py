@@ -193,8 +193,8 @@ def _encode_alone(block: bytes) -> tuple[WordTable, np.ndarray]:
 def _merge(table: WordTable, local: WordTable, ids: np.ndarray) -> np.ndarray:
     """``ids`` of ``local``'s words as ids of ``table``, which learns the new words (in
     ``local``'s order of first appearance) and adds ``local``'s counts."""
-    mapping = table.merge(local)
-    return np.where(ids >= 0, mapping[np.maximum(ids, 0)], ids).astype(np.int32)
+    lookup = np.append(table.merge(local), SEPARATOR).astype(np.int32)  # index -1 (a line end) maps to -1
+    return lookup[ids]
 
 
 def _in_order(pool: ThreadPoolExecutor, work: Callable, items: Iterable, ahead: int) -> Iterator:
