@@ -11,6 +11,8 @@
 #   bash benchmarks/device.sh sweep           # issue 11: SG-NS on 1 and 16 threads (WORKERS=1,4,16 for more), gensim on 16
 #   bash benchmarks/device.sh scan-ab         # the scan, the tree against .old/wordvec (git archive REV wordvec | tar -x -C .old)
 #   bash benchmarks/device.sh ranks           # issue 13: 1, 2, 4, 8 MPI ranks of 2 threads (benchmarks/distributed.py)
+#   bash benchmarks/device.sh alone           # issue 13: the machine's ceiling for those ranks: 1, 2, 4, 8 processes
+#                                             # of 2 threads that never communicate, each on its 1/N of mix8m
 #   bash benchmarks/device.sh gpu gpu-ab streamed gpu-tests threads
 #                                             # issue 12: the kernel before and after its last change, gpu.py without
 #                                             # its CPU rows, one chunk an epoch against many and more epochs, the
@@ -87,6 +89,8 @@ sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '-rs', 'tests/engine/test_
         --tokens 8752426 ;;
     gpu)
       step gpu timeout ${GPU_TIMEOUT:-400} python3 benchmarks/gpu.py ${GPU_ARGS:-} ;;
+    alone)
+      cpu; step alone timeout 200 python3 benchmarks/distributed.py --ranks 2,4,8 --threads 2 --alone --epochs 2 ;;
     ranks)  # mpich's wheel keeps libmpi in PREFIX/lib, which --target would drop
       python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --prefix /tmp/mpi \
         .whl/mpi4py-*.whl .whl/mpich-*.whl || echo "MPI wheels did not install" >&2

@@ -6,17 +6,23 @@ threads, same epochs), each in its own processes, and prints wall time, training
 words/s (all ranks together) and its ratio to the single process's (best of the
 repeats), and analogy, WS353, SimLex (gensim's evaluation code, as vs_gensim.py).
 With ``--per-rank`` every rank gets T threads (weak scaling: N ranks use N x T cores).
+``--alone`` runs instead N processes of T threads at once, each training its own 1/N of the
+corpus and never communicating: their words/s together over one process's is what the
+machine itself allows N ranks (its cores' shared caches and memory), the ceiling of their speed-up.
 
     python benchmarks/distributed.py --ranks 2 --threads 2          # on 2 cores (a .gz is unpacked first)
     python benchmarks/distributed.py --ranks 2,4,8 --threads 2 --per-rank --sync-words 262144,1048576
+    python benchmarks/distributed.py --ranks 2,4,8 --threads 2 --alone
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +37,7 @@ sys.path.insert(0, {bench!r})
 from vs_gensim import evaluate
 from wordvec import Word2Vec
 corpus, threads, epochs, sync, distributed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "1"
+quality = len(sys.argv) < 7  # --alone's processes report words/s only
 start = time.perf_counter()
 model = Word2Vec(vector_size=100, window=5, negative=5, min_count=5, sample=1e-3, epochs=epochs, workers=threads,
                  distributed=distributed, sync_words=sync, progress=False).fit(corpus)
@@ -43,7 +50,8 @@ if distributed:
 else:
     words = model.words_per_second_
 if rank == 0:
-    print(json.dumps({{"seconds": seconds, "words_per_second": words, **evaluate(model.wv.words, model.wv.vectors)}}))
+    print(json.dumps({{"seconds": seconds, "words_per_second": words,
+                      **(evaluate(model.wv.words, model.wv.vectors) if quality else {{}})}}))
 """
 
 
@@ -63,6 +71,44 @@ def run(corpus: Path, ranks: int, threads: int, epochs: int, sync: int) -> dict:
     return result
 
 
+def alone(corpus: Path, processes: int, threads: int, epochs: int) -> dict:
+    """``processes`` fits at once, each of ``threads`` threads on its own 1/N of ``corpus``'s lines,
+    never communicating: their words/s summed, and the slowest one's wall time."""
+    lines = corpus.read_bytes().splitlines(keepends=True)
+    parts = []
+    for k in range(processes):
+        part = corpus.with_name(f"{corpus.name}.{processes}.{k}")
+        part.write_bytes(b"".join(lines[k * len(lines) // processes:(k + 1) * len(lines) // processes]))
+        parts.append(part)
+    code = CHILD.format(bench=str(Path(__file__).resolve().parent))
+    path = os.pathsep.join(filter(None, (str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH"))))
+    children = [subprocess.Popen([sys.executable, "-c", code, str(part), str(threads), str(epochs), str(1 << 20), "0",
+                                  "alone"],
+                                 stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": path})
+                for part in parts]
+    outputs = [child.communicate()[0] for child in children]
+    if any(child.returncode for child in children):
+        sys.exit(f"a process of {processes} alone failed (exit codes {[c.returncode for c in children]})")
+    results = [json.loads(out.strip().splitlines()[-1]) for out in outputs]
+    for part in parts:
+        part.unlink()
+    result = {"seconds": max(r["seconds"] for r in results),
+              "words_per_second": sum(r["words_per_second"] for r in results)}
+    print(f"# {processes} x {threads} alone: {result}", flush=True)
+    return result
+
+
+def main_alone(args) -> None:
+    """The ceiling: N processes that never communicate, against one."""
+    print("| processes x threads | slowest wall s | words/s, all together | x one process |")
+    print("|---" * 4 + "|", flush=True)
+    counts = [1, *(int(r) for r in args.ranks.split(","))]
+    runs = [(n, alone(args.corpus, n, args.threads, args.epochs)) for n in counts]
+    for n, r in runs:
+        print(f"| {n} x {args.threads} | {r['seconds']:.1f} | {r['words_per_second']:,.0f} | "
+              f"{r['words_per_second'] / runs[0][1]['words_per_second']:.2f}x |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=DATA / "corpus" / "mix8m.txt.gz")
@@ -72,14 +118,19 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--sync-words", default="262144")
     parser.add_argument("--repeats", type=int, default=2, help="single-process runs, for the spread")
+    parser.add_argument("--alone", action="store_true", help="N processes of --threads threads, each on its own "
+                        "1/N of the corpus, never communicating: the machine's ceiling for N ranks")
     args = parser.parse_args()
     if args.corpus.suffix == ".gz":  # a compressed file goes whole to one rank: every run reads it uncompressed
         plain = Path(tempfile.mkdtemp()) / args.corpus.stem
         with gzip.open(args.corpus, "rb") as f, open(plain, "wb") as out:
             shutil.copyfileobj(f, out)
         args.corpus = plain
+    each = "a rank" if args.per_rank or args.alone else "in all"
     print(f"# {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {args.corpus.name}, SG-NS dim 100, window 5, "
-          f"negative 5, {args.epochs} epochs, {args.threads} threads {'a rank' if args.per_rank else 'in all'}")
+          f"negative 5, {args.epochs} epochs, {args.threads} threads {each}")
+    if args.alone:
+        return main_alone(args)
     print("| ranks x threads | sync_words | wall s | words/s | x one process | analogy | WS353 | SimLex |")
     print("|---" * 8 + "|", flush=True)
     runs = [("1", "-", run(args.corpus, 1, args.threads, args.epochs, 1 << 20)) for _ in range(args.repeats)]
