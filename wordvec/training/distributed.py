@@ -48,6 +48,7 @@ import logging
 import math
 import os
 import sys
+import time
 
 import numpy as np
 
@@ -146,7 +147,7 @@ class Synchronised:
         self.last = [weights.vectors_in.copy(), weights.vectors_out.copy()]
         self.deltas = [np.empty_like(m) for m in self.last]  # made once: a fresh one each exchange page-faults
         self.done = progress.done - progress.epoch * words  # this epoch's words, resumed mid-epoch
-        self.bytes_sent = 0
+        self.bytes_sent, self.draining, self.exchanging = 0, 0.0, 0.0  # this epoch's bytes and seconds
         self.scales = [None, None]  # 2 ranks keep the plain sum
         self.hot, self.parts = [], 1
         if rates is not None and comm.Get_size() >= HOT_FROM_RANKS:
@@ -193,17 +194,25 @@ class Synchronised:
     def _epoch_over(self) -> None:
         if self.comm.Get_rank() == 0 and self.bytes_sent:
             hot = f" and {self.exchanged - self.progress.synced} of the hot rows" if self.hot else ""
-            logger.info("rank 0 of %d: %d exchanges of the whole model this epoch%s, %.1f MB of changes sent",
-                        self.comm.Get_size(), self.progress.synced, hot, self.bytes_sent / 1e6)
+            logger.info("rank 0 of %d: %d exchanges of the whole model this epoch%s, %.1f MB of changes sent; "
+                        "%.2f s waiting for the chunks in flight before the whole exchanges, %.2f s in the exchanges "
+                        "(waiting for the other ranks included)", self.comm.Get_size(), self.progress.synced, hot,
+                        self.bytes_sent / 1e6, self.draining, self.exchanging)
         self.done = self.progress.synced = self.bytes_sent = self.exchanged = 0
+        self.draining = self.exchanging = 0.0
 
     def _exchange(self) -> None:
         self.exchanged += 1
+        start = time.perf_counter()
         if self.exchanged % self.parts:
             self._combine_hot()
         else:
             self.local.wait()
+            drained = time.perf_counter()
+            self.draining += drained - start
             self._combine()
+            start = drained
+        self.exchanging += time.perf_counter() - start
 
     def _combine_hot(self) -> None:
         """The hot rows' summed, damped changes, while the threads train: w <- w + (s sum_r d_r - d),
