@@ -10,7 +10,8 @@
 #   bash benchmarks/device.sh subwords        # issue 14: subwords on the GPU; on 16 threads against gensim's FastText
 #   bash benchmarks/device.sh sweep           # issue 11: SG-NS on 1 and 16 threads (WORKERS=1,4,16 for more), gensim on 16
 #   bash benchmarks/device.sh scan-ab         # the scan, the tree against .old/wordvec (git archive REV wordvec | tar -x -C .old)
-#   bash benchmarks/device.sh ranks           # issue 13: 1, 2, 4, 8 MPI ranks of 2 threads (benchmarks/distributed.py)
+#   bash benchmarks/device.sh ranks           # issue 13: 1, 2, 4, 8 MPI ranks of 2 threads (benchmarks/distributed.py;
+#                                             # RANKS, SYNC_WORDS, HOT: its --ranks, --sync-words, --hot-exchanges)
 #   bash benchmarks/device.sh alone           # issue 13: the machine's ceiling for those ranks: 1, 2, 4, 8 processes
 #                                             # of 2 threads that never communicate, each on its 1/N of mix8m
 #   bash benchmarks/device.sh gpu gpu-ab streamed gpu-tests threads
@@ -97,7 +98,7 @@ sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '-rs', 'tests/engine/test_
       export PATH=/tmp/mpi/bin:$PATH MPI4PY_LIBMPI=/tmp/mpi/lib/libmpi.so.12
       export PYTHONPATH=$PYTHONPATH:$(echo /tmp/mpi/lib/python3*/site-packages)
       cpu; step mpi timeout 30 mpiexec -n 2 python3 -c "from mpi4py import MPI; print(MPI.Get_library_version().split(chr(10))[0])"
-      step ranks timeout 300 python3 benchmarks/distributed.py --ranks 2,4,8 --threads 2 --per-rank --repeats ${REPEATS:-2} \
-        --sync-words ${SYNC_WORDS:-262144,65536} ${CORPUS:+--corpus $CORPUS} ;;
+      step ranks timeout 300 python3 benchmarks/distributed.py --ranks ${RANKS:-2,4,8} --threads 2 --per-rank \
+        --repeats ${REPEATS:-2} --sync-words ${SYNC_WORDS:-262144,65536} --hot-exchanges ${HOT:-0} ${CORPUS:+--corpus $CORPUS} ;;
   esac
 done

@@ -32,12 +32,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from vs_gensim import DATA, run_json  # noqa: E402
 
 CHILD = """
-import json, sys, time
+import json, logging, re, sys, time
 sys.path.insert(0, {bench!r})
 from vs_gensim import evaluate
 from wordvec import Word2Vec
+import wordvec.training.distributed as dist
 corpus, threads, epochs, sync, distributed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "1"
-quality = len(sys.argv) < 7  # --alone's processes report words/s only
+dist.HOT_EXCHANGES = int(sys.argv[6]) or dist.HOT_EXCHANGES
+quality = len(sys.argv) < 8  # --alone's processes report words/s only
+said = []  # rank 0's log: the seconds each epoch spent draining and exchanging
+handler = logging.Handler()
+handler.emit = lambda record: said.append(record.getMessage())
+logging.getLogger("wordvec").addHandler(handler)
+logging.getLogger("wordvec").setLevel(logging.INFO)
 start = time.perf_counter()
 model = Word2Vec(vector_size=100, window=5, negative=5, min_count=5, sample=1e-3, epochs=epochs, workers=threads,
                  distributed=distributed, sync_words=sync, progress=False).fit(corpus)
@@ -50,14 +57,17 @@ if distributed:
 else:
     words = model.words_per_second_
 if rank == 0:
-    print(json.dumps({{"seconds": seconds, "words_per_second": words,
+    spent = re.findall(r"([0-9.]+) s waiting for the chunks in flight before the whole exchanges, ([0-9.]+) s in", "\\n".join(said))
+    print(json.dumps({{"seconds": seconds, "words_per_second": words, "draining": sum(float(d) for d, _ in spent),
+                      "exchanging": sum(float(e) for _, e in spent),
                       **(evaluate(model.wv.words, model.wv.vectors) if quality else {{}})}}))
 """
 
 
-def run(corpus: Path, ranks: int, threads: int, epochs: int, sync: int) -> dict:
+def run(corpus: Path, ranks: int, threads: int, epochs: int, sync: int, hot: int = 0) -> dict:
+    """One run of ``ranks`` ranks (1: a single process); ``hot``: HOT_EXCHANGES for it (0: the default)."""
     code = CHILD.format(bench=str(Path(__file__).resolve().parent))
-    cmd = [sys.executable, "-c", code, str(corpus), str(threads), str(epochs), str(sync), str(int(ranks > 1))]
+    cmd = [sys.executable, "-c", code, str(corpus), str(threads), str(epochs), str(sync), str(int(ranks > 1)), str(hot)]
     if ranks > 1:
         mpiexec = shutil.which("mpiexec", path=str(Path(sys.executable).parent)) or "mpiexec"
         cmd = [mpiexec, "-n", str(ranks), *cmd]
@@ -67,7 +77,7 @@ def run(corpus: Path, ranks: int, threads: int, epochs: int, sync: int) -> dict:
     except SystemExit as failed:  # a run that diverges is a result too: the next ones still run
         lines = [x for x in str(failed.code).splitlines() if x.startswith("wordvec:")] or [str(failed.code)[-300:]]
         result = {"failed": lines[0]}
-    print(f"# {ranks} x {threads}, sync_words {sync}: {result}", flush=True)  # kept should a later run fail
+    print(f"# {ranks} x {threads}, sync_words {sync}, hot exchanges {hot or 'default'}: {result}", flush=True)  # kept should a later run fail
     return result
 
 
@@ -83,7 +93,7 @@ def alone(corpus: Path, processes: int, threads: int, epochs: int) -> dict:
     code = CHILD.format(bench=str(Path(__file__).resolve().parent))
     path = os.pathsep.join(filter(None, (str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH"))))
     children = [subprocess.Popen([sys.executable, "-c", code, str(part), str(threads), str(epochs), str(1 << 20), "0",
-                                  "alone"],
+                                  "0", "alone"],
                                  stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": path})
                 for part in parts]
     outputs = [child.communicate()[0] for child in children]
@@ -118,6 +128,8 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--sync-words", default="262144")
     parser.add_argument("--repeats", type=int, default=2, help="single-process runs, for the spread")
+    parser.add_argument("--hot-exchanges", default="0", help="from 3 ranks on, the hot rows' exchanges per whole "
+                        "one (distributed.HOT_EXCHANGES), a comma-separated sweep; 0: the default")
     parser.add_argument("--alone", action="store_true", help="N processes of --threads threads, each on its own "
                         "1/N of the corpus, never communicating: the machine's ceiling for N ranks")
     args = parser.parse_args()
@@ -131,21 +143,24 @@ def main() -> None:
           f"negative 5, {args.epochs} epochs, {args.threads} threads {each}")
     if args.alone:
         return main_alone(args)
-    print("| ranks x threads | sync_words | wall s | words/s | x one process | analogy | WS353 | SimLex |")
-    print("|---" * 8 + "|", flush=True)
-    runs = [("1", "-", run(args.corpus, 1, args.threads, args.epochs, 1 << 20)) for _ in range(args.repeats)]
+    print("| ranks x threads | sync_words | hot exchanges | wall s | rank 0 draining / exchanging s | words/s "
+          "| x one process | analogy | WS353 | SimLex |")
+    print("|---" * 10 + "|", flush=True)
+    runs = [("1", "-", "-", run(args.corpus, 1, args.threads, args.epochs, 1 << 20)) for _ in range(args.repeats)]
     for ranks in (int(r) for r in args.ranks.split(",")):
         for sync in (int(s) for s in args.sync_words.split(",")):
-            per = args.threads if args.per_rank else max(1, args.threads // ranks)
-            runs.append((str(ranks), sync, run(args.corpus, ranks, per, args.epochs, sync)))
-    single = max(r["words_per_second"] for ranks, _, r in runs if ranks == "1" and "failed" not in r)
-    for ranks, sync, r in runs:
+            for hot in (int(h) for h in args.hot_exchanges.split(",")):
+                per = args.threads if args.per_rank else max(1, args.threads // ranks)
+                runs.append((str(ranks), sync, hot or "default", run(args.corpus, ranks, per, args.epochs, sync, hot)))
+    single = max(r["words_per_second"] for ranks, _, _, r in runs if ranks == "1" and "failed" not in r)
+    for ranks, sync, hot, r in runs:
         per = args.threads if args.per_rank else max(1, args.threads // int(ranks))
         if "failed" in r:
-            print(f"| {ranks} x {per} | {sync} | failed: {r['failed']} |||||")
+            print(f"| {ranks} x {per} | {sync} | {hot} | failed: {r['failed']} |||||||")
             continue
-        print(f"| {ranks} x {per} | {sync} | {r['seconds']:.1f} | {r['words_per_second']:,.0f} | "
-              f"{r['words_per_second'] / single:.2f}x | {r['analogy']:.4f} | {r['ws353']:.4f} | {r['simlex']:.4f} |")
+        print(f"| {ranks} x {per} | {sync} | {hot} | {r['seconds']:.1f} | {r['draining']:.1f} / {r['exchanging']:.1f} | "
+              f"{r['words_per_second']:,.0f} | {r['words_per_second'] / single:.2f}x | {r['analogy']:.4f} | "
+              f"{r['ws353']:.4f} | {r['simlex']:.4f} |")
 
 
 if __name__ == "__main__":
