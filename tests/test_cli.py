@@ -114,6 +114,20 @@ def _long_training(tmp_path):
             "1", "--epochs", "200"]
 
 
+@pytest.mark.parametrize("after", [0.2, 0.4, 0.7])
+def test_ctrl_c_while_the_command_starts_is_one_line_and_status_130(tmp_path, after):
+    """Importing numpy and numba takes about a second; a Ctrl-C then had ended in a traceback
+    (the command's entry point now comes first, ``wordvec.command``). Later ones land in the run."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    proc = subprocess.Popen(_long_training(tmp_path), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    time.sleep(after)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    assert err.strip().splitlines()[-1].startswith("wordvec: "), err
+
+
 def test_a_closed_output_pipe_ends_the_program_at_once(tmp_path):
     """'wordvec train ... 2>&1 | head -1' once never exited; 200 epochs here would take minutes."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}

@@ -1,5 +1,5 @@
 import sys
 
-from wordvec.cli import main
+from wordvec.command import run
 
-sys.exit(main())
+sys.exit(run())
