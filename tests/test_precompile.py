@@ -39,7 +39,21 @@ list(Phrases(min_count=2, threshold=0.0).fit(corpus)[corpus])
 for binary in (False, True):
     write_word2vec(corpus + ".w2v", model.wv.words, model.wv.vectors, binary=binary)
     load(corpus + ".w2v")
+from wordvec.training import distributed, exchange  # the ranks' arithmetic, with a distributed run's arrays
+rates = np.linspace(0.0, 1.0, 20)
+last = [model.wv.vectors.copy(), model.wv.vectors.copy()]
+scale = distributed.damping(rates, 100.0, 4)
+hot = np.flatnonzero(rates >= 0.5)
+mine, summed = np.empty((2, len(hot), last[0].shape[1]), dtype=np.float32)
+exchange.hot_changes(model.wv.vectors, last[0], hot, mine, summed)
+exchange.apply_hot(model.wv.vectors, last[0], hot, mine, summed, scale[hot])
+delta = np.empty_like(last[1])
+exchange.changes(model.wv.vectors, last[1], delta)
+exchange.apply_whole(model.wv.vectors, last[1], delta, None)
+exchange.apply_whole(model.wv.vectors, last[1], delta, distributed.damping(np.ones(len(delta)), 100.0, 4))
 dispatchers = {**{f.__name__: f for f in kernel.KERNELS.values()},
+               **{f.__name__: f for f in (exchange.hot_changes, exchange.apply_hot, exchange.changes,
+                                          exchange.apply_whole)},
                "build_alias": tables.build_alias, "build_huffman": tables.build_huffman,
                "encode_bytes": tokenize.encode_bytes, "merge_words": tokenize.merge_words,
                "rehash": tokenize.rehash,

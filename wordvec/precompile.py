@@ -12,8 +12,8 @@ cache; run it by hand after installing a wheel built elsewhere:
 
 It trains a tiny corpus with each architecture and output layer, without and
 with subwords, learns and applies phrases, and writes and reads vectors in each
-word2vec format and fastText's: the calls of a real run, with the argument types
-of a real run.
+word2vec format and fastText's, and runs the ranks' row arithmetic: the calls of a
+real run, with the argument types of a real run.
 
 When the sources change, ``wordvec.numba_cache`` empties the cache at import.
 """
@@ -73,7 +73,23 @@ def precompile(workdir: Path) -> list[str]:
         load(workdir / "fasttext.bin")["unseen"]
 
     timed("vector files", vector_files)
+    timed("exchanges", _exchanges)
     return done
+
+
+def _exchanges() -> None:
+    """The row arithmetic of distributed runs (``training.exchange``), with the types of a run's."""
+    from wordvec.training.exchange import apply_hot, apply_whole, changes, hot_changes
+
+    current, last = np.zeros((2, 4, 8), dtype=np.float32)
+    rows, scale = np.flatnonzero(np.ones(2)), np.ones(2, dtype=np.float32)[:, None]
+    mine, summed = np.zeros((2, 2, 8), dtype=np.float32)
+    hot_changes(current, last, rows, mine, summed)
+    apply_hot(current, last, rows, mine, summed, scale)
+    delta = np.empty_like(current)
+    changes(current, last, delta)
+    apply_whole(current, last, delta, None)
+    apply_whole(current, last, delta, np.ones(4, dtype=np.float32)[:, None])
 
 
 def main() -> int:

@@ -55,6 +55,7 @@ import numpy as np
 from wordvec.engine.contract import ARCH_CBOW, LOSS_HIERARCHICAL, Settings, Tables, Weights
 from wordvec.errors import CheckpointError, ParameterError, TrainingInterrupted
 from wordvec.text.scan import Share
+from wordvec.training.exchange import apply_hot, apply_whole, changes, hot_changes
 from wordvec.training.executors import Executor
 from wordvec.training.state import CORPUS_FILE, Checkpointer, Progress, run_lock
 
@@ -158,7 +159,8 @@ class Synchronised:
             for scale, rate in zip(self.scales, rates):  # a hot row's change spans a part: damped by its updates then
                 hot = comm.bcast(np.flatnonzero(rate * between >= HOT_UPDATES), root=0)  # rank 0's, lest floats differ
                 scale[hot] = damping(rate[hot], between / self.parts, comm.Get_size())
-                self.hot.append((hot, scale[hot]))
+                buffers = np.empty((2, len(hot), weights.vectors_in.shape[1]), dtype=np.float32)  # mine, summed
+                self.hot.append((hot, scale[hot], *buffers))
         self.exchanged = progress.synced * self.parts  # exchanges of either kind this epoch
         if progress.synced == self.syncs:  # resumed at the last exchange of an epoch: its exchanges are over
             self._epoch_over()
@@ -220,13 +222,10 @@ class Synchronised:
         from mpi4py import MPI
 
         matrices = (self.weights.vectors_in, self.weights.vectors_out)
-        for current, last, (rows, scale) in zip(matrices, self.last, self.hot):
-            mine = current[rows] - last[rows]
-            summed = mine.copy()
+        for current, last, (rows, scale, mine, summed) in zip(matrices, self.last, self.hot):
+            hot_changes(current, last, rows, mine, summed)
             self.comm.Allreduce(MPI.IN_PLACE, summed, op=MPI.SUM)
-            summed *= scale
-            last[rows] += summed
-            current[rows] += summed - mine
+            apply_hot(current, last, rows, mine, summed, scale)
             self.bytes_sent += summed.nbytes
 
     def _combine(self) -> None:
@@ -234,12 +233,9 @@ class Synchronised:
 
         matrices = (self.weights.vectors_in, self.weights.vectors_out)
         for current, last, delta, scale in zip(matrices, self.last, self.deltas, self.scales):
-            np.subtract(current, last, out=delta)
+            changes(current, last, delta)
             self.comm.Allreduce(MPI.IN_PLACE, delta, op=MPI.SUM)
-            if scale is not None:
-                delta *= scale
-            last += delta
-            current[:] = last
+            apply_whole(current, last, delta, scale)
             self.bytes_sent += delta.nbytes
         self.progress.synced += 1
         self._safe_point()

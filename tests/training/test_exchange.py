@@ -1,0 +1,60 @@
+"""The compiled row arithmetic of the ranks' exchanges against the numpy expressions it replaced,
+bit for bit (every rank must reach the same weights)."""
+
+import numpy as np
+import pytest
+
+from wordvec.training.exchange import apply_hot, apply_whole, changes, hot_changes
+
+
+def _matrices(seed, rows=300, dim=7):
+    rng = np.random.default_rng(seed)
+    last = rng.standard_normal((rows, dim), dtype=np.float32)
+    return last + 0.01 * rng.standard_normal((rows, dim), dtype=np.float32), last, rng
+
+
+def test_hot_rows_get_the_damped_sum_and_keep_what_the_threads_added_meanwhile():
+    current, last, rng = _matrices(0)
+    rows = np.sort(rng.choice(len(current), 40, replace=False))
+    scale = rng.uniform(0.2, 1.0, (len(rows), 1)).astype(np.float32)
+    others = 0.01 * rng.standard_normal((len(rows), current.shape[1]), dtype=np.float32)  # the other ranks' changes
+    meanwhile = 0.001 * rng.standard_normal((len(rows), current.shape[1]), dtype=np.float32)  # the threads', during it
+
+    expected_current, expected_last = current.copy(), last.copy()
+    mine = expected_current[rows] - expected_last[rows]
+    summed = mine + others
+    expected_current[rows] += meanwhile
+    summed *= scale
+    expected_last[rows] += summed
+    expected_current[rows] += summed - mine
+
+    mine_buf, summed_buf = np.empty((2, len(rows), current.shape[1]), dtype=np.float32)
+    hot_changes(current, last, rows, mine_buf, summed_buf)
+    assert np.array_equal(mine_buf, mine) and np.array_equal(summed_buf, mine)
+    summed_buf += others  # what the allreduce does
+    current[rows] += meanwhile
+    untouched = np.setdiff1d(np.arange(len(current)), rows)
+    before = current[untouched].copy(), last[untouched].copy()
+    apply_hot(current, last, rows, mine_buf, summed_buf, scale)
+    assert np.array_equal(current, expected_current) and np.array_equal(last, expected_last)
+    assert np.array_equal(current[untouched], before[0]) and np.array_equal(last[untouched], before[1])
+
+
+@pytest.mark.parametrize("damped", [False, True])
+def test_the_whole_model_gets_the_sum_and_every_rank_starts_again_from_it(damped):
+    current, last, rng = _matrices(1)
+    others = 0.01 * rng.standard_normal(current.shape, dtype=np.float32)
+    scale = rng.uniform(0.2, 1.0, (len(current), 1)).astype(np.float32) if damped else None
+
+    expected_last = last.copy()
+    delta = current - last + others
+    if damped:
+        delta *= scale
+    expected_last += delta
+
+    buffer = np.empty_like(current)
+    changes(current, last, buffer)
+    assert np.array_equal(buffer, current - last)
+    buffer += others
+    apply_whole(current, last, buffer, scale)
+    assert np.array_equal(last, expected_last) and np.array_equal(current, expected_last)
