@@ -63,8 +63,10 @@ def main() -> None:
     tables = build_tables(vocab.counts, vocab.keep_probability(model.sample), 0.75, False)
     rng = np.random.default_rng(0)
     matrices = [rng.random((len(vocab), model.vector_size), dtype=np.float32) for _ in range(2)]
-    rates = distributed.update_rates(vocab.counts, tables, model._kernel_settings(), Weights(*matrices, None, None))
-    print(f"# {time.strftime('%Y-%m-%d')}, {args.corpus.name}: {len(vocab):,} words, dim {model.vector_size}")
+    weights = Weights(*matrices, None, None)
+    rates = distributed.update_rates(vocab.counts, tables, model._kernel_settings(), weights)
+    print(f"# {time.strftime('%Y-%m-%d')}, {args.corpus.name}: {len(vocab):,} words, "
+          f"dim {model.vector_size}")
     print("| ranks | hot rows (in / out) | numpy hot ms | compiled hot ms | numpy whole ms | compiled whole ms |")
     print("|---|---|---|---|---|---|")
     for ranks in (4, 8):
@@ -97,7 +99,8 @@ def main() -> None:
         compiled_hots(), compiled_wholes()  # loaded (or compiled) before timing
         figures = [median_ms(work, repeats) for work, repeats in
                    ((numpy_hots, 50), (compiled_hots, 50), (numpy_wholes, 10), (compiled_wholes, 10))]
-        print(f"| {ranks} | {len(hot[0]):,} / {len(hot[1]):,} | " + " | ".join(f"{f:.1f}" for f in figures) + " |")
+        print(f"| {ranks} | {len(hot[0]):,} / {len(hot[1]):,} | " + " | ".join(f"{f:.1f}" for f in figures)
+              + " |")
 
 
 if __name__ == "__main__":
