@@ -67,7 +67,8 @@ def main() -> None:
     rates = distributed.update_rates(vocab.counts, tables, model._kernel_settings(), weights)
     print(f"# {time.strftime('%Y-%m-%d')}, {args.corpus.name}: {len(vocab):,} words, "
           f"dim {model.vector_size}")
-    print("| ranks | hot rows (in / out) | numpy hot ms | compiled hot ms | numpy whole ms | compiled whole ms |")
+    print("| ranks | hot rows (in / out) | numpy hot ms | compiled hot ms | numpy whole ms "
+          "| compiled whole ms |")
     print("|---|---|---|---|---|---|")
     for ranks in (4, 8):
         words = scanned.n_words / ranks
