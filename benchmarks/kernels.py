@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from wordvec import Word2Vec
 from wordvec.engine.cpu import kernel
 from wordvec.engine.tables import build_tables
+from wordvec.params import noise_exponent
 from wordvec.text.scan import iter_chunks, scan_corpus
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -54,8 +55,8 @@ def setup(kind: str, corpus: Path, workdir: Path, dim: int, tokens: int, chunk: 
                         "loss": loss, "workers": 1, "progress": False, **subwords})
     scanned = scan_corpus(corpus, workdir, 5, None, name=f"{kind}.ids")
     vocab = scanned.vocab
-    exponent = 0.5 if subwords else 0.75  # the defaults (params.noise_exponent)
-    tables = build_tables(vocab.counts, vocab.keep_probability(model.sample), exponent, loss == "hierarchical")
+    tables = build_tables(vocab.counts, vocab.keep_probability(model.sample), noise_exponent(model.get_params()),
+                          loss == "hierarchical")
     weights, progress = model._initial_state(vocab, 1, None)
     chunks = [c.copy() for _, c in iter_chunks(scanned.ids, chunk)]
     every = max(1, len(chunks) * chunk // max(tokens, 1))
