@@ -39,6 +39,9 @@ def uniform_rows(rng: np.random.Generator, n: int, dim: int, workers: int = 1) -
     flat, seed, low, high = rows.reshape(-1), np.uint64(rng.integers(1 << 63)), -0.5 / dim, 0.5 / dim
     parts = max(1, min(workers, flat.shape[0] // _PART))
     step = (-(-flat.shape[0] // parts) + 1) & ~1  # each part starts at an even element (two a draw)
+    if parts == 1:
+        fill_uniform(flat, 0, flat.shape[0], low, high, seed)
+        return rows
     with ThreadPoolExecutor(parts) as pool:
         list(pool.map(lambda start: fill_uniform(flat, start, min(start + step, flat.shape[0]), low, high, seed),
                       range(0, flat.shape[0], step)))
