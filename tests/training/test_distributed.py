@@ -284,3 +284,87 @@ def test_a_killed_rank_leaves_a_readable_checkpoint_that_resumes(topics, tmp_pat
     assert resumed.returncode == 0, resumed.stderr
     model = Word2Vec.load(tmp_path / "m.npz")
     assert len(model.loss_history_) == 6 and _topic_gap(model.wv.words, model.wv.vectors) > 0.5
+
+
+class _Request:
+    """A fake rank's allreduce in flight: the other three ranks' changes equal this one's."""
+
+    def __init__(self, buffer):
+        self.buffer, self.done = buffer, False
+
+    def Test(self):  # mpi4py's names
+        return self.done
+
+    def Wait(self):
+        if not self.done:
+            self.buffer *= 4
+            self.done = True
+
+
+class _FourRanks:
+    """Rank 0 of four whose ranks change the same rows alike (enough of mpi4py's communicator)."""
+
+    def Get_size(self):
+        return 4
+
+    def Get_rank(self):
+        return 0
+
+    def allreduce(self, value):
+        return 4 * value
+
+    def bcast(self, value, root):
+        return value
+
+    def Iallreduce(self, _, buffer, op):
+        return _Request(buffer)
+
+    def Allreduce(self, _, buffer, op):
+        if op == "sum":
+            buffer *= 4
+
+
+class _Threads:
+    """An executor whose every chunk adds 1 to rows 0 and 1 of both matrices (the hot ones)."""
+
+    def __init__(self, weights):
+        self.weights = weights
+
+    def submit(self, chunk, alpha_start, alpha_end):
+        self.weights.vectors_in[:2] += 1.0
+        self.weights.vectors_out[:2] += 1.0
+
+    def wait(self):
+        pass
+
+
+def test_a_hot_exchange_is_applied_at_the_next_point_keeping_what_the_threads_added(monkeypatch):
+    """The hot rows' allreduce begins at one point and is applied at the next, while the threads
+    train: w <- w + (s sum_r d_r - d), d the change up to the point it began."""
+    import threading
+    import types
+
+    from wordvec.training.distributed import Synchronised
+    from wordvec.training.state import Progress
+
+    fake = types.ModuleType("mpi4py")
+    fake.MPI = types.SimpleNamespace(IN_PLACE=None, SUM="sum", MAX="max")
+    monkeypatch.setitem(sys.modules, "mpi4py", fake)
+    weights = Weights(np.zeros((8, 4), np.float32), np.zeros((8, 4), np.float32), None, None)
+    rates = [np.array([1.0, 1.0] + [1e-6] * 6)] * 2  # rows 0 and 1 hot: updated at every word
+    progress = Progress(np.zeros(1, np.uint64), np.zeros((1, 2)))
+    sync = Synchronised(_Threads(weights), _FourRanks(), weights, words=1600, syncs=1, progress=progress,
+                        stop=threading.Event(), rates=rates, round_words=100)
+    assert sync.parts == 16 and [list(h[0]) for h in sync.hot] == [[0, 1], [0, 1]]
+    chunk = np.zeros(100, np.int64)
+    sync.submit(chunk, 0.025, 0.025)  # the first hot exchange begins: its change d = 1
+    assert np.all(weights.vectors_in[:2] == 1.0) and len(sync.in_flight) == 2  # not applied yet
+    sync.submit(chunk, 0.025, 0.025)  # the threads add 1 more; the first is applied, the second begins
+    s = sync.hot[0][1]  # the hot rows' damping
+    assert np.allclose(sync.last[0][:2], 4 * s) and np.allclose(sync.last[1][:2], 4 * s)
+    assert np.allclose(weights.vectors_in[:2], 4 * s + 1.0) and np.allclose(weights.vectors_out[:2], 4 * s + 1.0)
+    assert np.all(weights.vectors_in[2:] == 0.0)
+    for _ in range(14):
+        sync.submit(chunk, 0.025, 0.025)
+    assert sync.in_flight == [] and progress.synced == 0  # the epoch's whole exchange ended it (and the epoch)
+    assert np.array_equal(weights.vectors_in, sync.last[0])

@@ -26,8 +26,10 @@ From 3 ranks on, the hot rows (those each rank updates at least :data:`HOT_UPDAT
 times between two exchanges) are also exchanged :data:`HOT_EXCHANGES` - 1 times in
 between, as pWord2Vec synchronises frequent words more often than rare ones: a few
 thousand rows, so a small fraction of the bytes of the whole model, and damped by
-their updates over the shorter interval. The threads go on training during those
-exchanges; what they add meanwhile is kept and travels with the next one.
+their updates over the shorter interval. A hot exchange does not stop the rank: its
+allreduce is begun at one point and finished at the next (or before a whole exchange),
+so the ranks' hot changes arrive a part late, and the threads go on training meanwhile;
+what they add after a hot exchange's snapshot is kept and travels with the next one.
 
 A rank that fails stops every rank (:func:`fail_together`): the others
 would otherwise wait for it forever in their next allreduce.
@@ -162,12 +164,15 @@ class Synchronised:
                 buffers = np.empty((2, len(hot), weights.vectors_in.shape[1]), dtype=np.float32)  # mine, summed
                 self.hot.append((hot, scale[hot], *buffers))
         self.exchanged = progress.synced * self.parts  # exchanges of either kind this epoch
+        self.in_flight = []  # the hot exchange begun at the last point: its allreduces' requests
         if progress.synced == self.syncs:  # resumed at the last exchange of an epoch: its exchanges are over
             self._epoch_over()
 
     def submit(self, chunk: np.ndarray, alpha_start: float, alpha_end: float) -> None:
         self.local.submit(chunk, alpha_start, alpha_end)
         self.done += int(np.count_nonzero(chunk >= 0))
+        for request in self.in_flight:  # MPI moves a collective on only inside its calls
+            request.Test()
         while (self.progress.synced < self.syncs
                and self.done * self.syncs * self.parts >= (self.exchanged + 1) * self.words):
             self._exchange()
@@ -206,8 +211,9 @@ class Synchronised:
     def _exchange(self) -> None:
         self.exchanged += 1
         start = time.perf_counter()
+        self._finish_hot()
         if self.exchanged % self.parts:
-            self._combine_hot()
+            self._begin_hot()
         else:
             self.local.wait()
             drained = time.perf_counter()
@@ -216,17 +222,28 @@ class Synchronised:
             start = drained
         self.exchanging += time.perf_counter() - start
 
-    def _combine_hot(self) -> None:
-        """The hot rows' summed, damped changes, while the threads train: w <- w + (s sum_r d_r - d),
-        d this rank's change up to the exchange, so that what the threads add meanwhile stays."""
+    def _begin_hot(self) -> None:
+        """Begin adding up the ranks' changes of the hot rows (d, this rank's change up to now, kept),
+        while the threads train; :meth:`_finish_hot` applies them."""
         from mpi4py import MPI
 
         matrices = (self.weights.vectors_in, self.weights.vectors_out)
-        for current, last, (rows, scale, mine, summed) in zip(matrices, self.last, self.hot):
+        for current, last, (rows, _, mine, summed) in zip(matrices, self.last, self.hot):
             hot_changes(current, last, rows, mine, summed)
-            self.comm.Allreduce(MPI.IN_PLACE, summed, op=MPI.SUM)
-            apply_hot(current, last, rows, mine, summed, scale)
+            self.in_flight.append(self.comm.Iallreduce(MPI.IN_PLACE, summed, op=MPI.SUM))
             self.bytes_sent += summed.nbytes
+
+    def _finish_hot(self) -> None:
+        """Wait for the hot exchange in flight, if any, and apply it: w <- w + (s sum_r d_r - d), so
+        that what the threads added since it began stays."""
+        if not self.in_flight:
+            return
+        for request in self.in_flight:
+            request.Wait()
+        self.in_flight = []
+        matrices = (self.weights.vectors_in, self.weights.vectors_out)
+        for current, last, (rows, scale, mine, summed) in zip(matrices, self.last, self.hot):
+            apply_hot(current, last, rows, mine, summed, scale)
 
     def _combine(self) -> None:
         from mpi4py import MPI
