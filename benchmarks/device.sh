@@ -9,9 +9,11 @@
 #                                               # threads against gensim (the CPU rows)
 #   bash benchmarks/device.sh subwords        # issue 14: subwords on the GPU; on 16 threads against gensim's FastText
 #   bash benchmarks/device.sh sweep           # issue 11: SG-NS on 1 and 16 threads (WORKERS=1,4,16 for more), gensim on 16
-#   bash benchmarks/device.sh scan-ab         # the scan, the tree against .old/wordvec (git archive REV wordvec | tar -x -C .old)
+#   bash benchmarks/device.sh scan-ab         # the scan, the tree against an older commit's package in .old/main
+#                                             # (git archive REV wordvec | tar -x -C .old/main; cp -r benchmarks .old/main)
 #   bash benchmarks/device.sh ranks           # issue 13: 1, 2, 4, 8 MPI ranks of 2 threads (benchmarks/distributed.py;
 #                                             # RANKS, SYNC_WORDS, HOT: its --ranks, --sync-words, --hot-exchanges)
+#   bash benchmarks/device.sh ranks-ab        # issue 13: RANKS (4,8) ranks of 2 threads, the tree against .old/main, twice
 #   bash benchmarks/device.sh alone           # issue 13: the machine's ceiling for those ranks: 1, 2, 4, 8 processes
 #                                             # of 2 threads that never communicate, each on its 1/N of mix8m
 #   bash benchmarks/device.sh gpu gpu-ab streamed gpu-tests threads
@@ -46,6 +48,14 @@ elif [ "$*" != gpu-check ]; then
 fi
 precompiling=$!
 cpu() { wait $precompiling 2>/dev/null; }
+mpi() {  # mpich's wheel keeps libmpi in PREFIX/lib, which --target would drop
+  [ -n "${MPI_READY:-}" ] && return; MPI_READY=1
+  python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --prefix /tmp/mpi \
+    .whl/mpi4py-*.whl .whl/mpich-*.whl || echo "MPI wheels did not install" >&2
+  export PATH=/tmp/mpi/bin:$PATH MPI4PY_LIBMPI=/tmp/mpi/lib/libmpi.so.12
+  export PYTHONPATH=$PYTHONPATH:$(echo /tmp/mpi/lib/python3*/site-packages)
+  step mpi timeout 30 mpiexec -n 2 python3 -c "from mpi4py import MPI; print(MPI.Get_library_version().split(chr(10))[0])"
+}
 for what in "$@"; do
   case $what in
     gpu-check)  # numba-cuda there predates numpy 2.5's removal of np.row_stack
@@ -77,7 +87,7 @@ sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '-rs', 'tests/engine/test_
         --tokens 8752426 ;;
     scan-ab)  # the scan on 1-16 threads, the tree against the package of an older commit unpacked in .old
       cpu; for round in 1 2; do
-        step scan-old timeout 60 env PYTHONPATH=/tmp/site:$PWD/.old python3 benchmarks/scan.py --threads 1,4,16 --repeats 2
+        step scan-old timeout 60 env PYTHONPATH=/tmp/site:$PWD/.old/main python3 benchmarks/scan.py --threads 1,4,16 --repeats 2
         step scan-new timeout 60 python3 benchmarks/scan.py --threads 1,4,16 --repeats 2
       done ;;
     hs)
@@ -92,13 +102,16 @@ sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '-rs', 'tests/engine/test_
       step gpu timeout ${GPU_TIMEOUT:-400} python3 benchmarks/gpu.py ${GPU_ARGS:-} ;;
     alone)
       cpu; step alone timeout 200 python3 benchmarks/distributed.py --ranks 2,4,8 --threads 2 --alone --epochs 2 ;;
-    ranks)  # mpich's wheel keeps libmpi in PREFIX/lib, which --target would drop
-      python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --prefix /tmp/mpi \
-        .whl/mpi4py-*.whl .whl/mpich-*.whl || echo "MPI wheels did not install" >&2
-      export PATH=/tmp/mpi/bin:$PATH MPI4PY_LIBMPI=/tmp/mpi/lib/libmpi.so.12
-      export PYTHONPATH=$PYTHONPATH:$(echo /tmp/mpi/lib/python3*/site-packages)
-      cpu; step mpi timeout 30 mpiexec -n 2 python3 -c "from mpi4py import MPI; print(MPI.Get_library_version().split(chr(10))[0])"
-      step ranks timeout 300 python3 benchmarks/distributed.py --ranks ${RANKS:-2,4,8} --threads 2 --per-rank \
+    ranks)
+      mpi; cpu; step ranks timeout 300 python3 benchmarks/distributed.py --ranks ${RANKS:-2,4,8} --threads 2 --per-rank \
         --repeats ${REPEATS:-2} --sync-words ${SYNC_WORDS:-262144,65536} --hot-exchanges ${HOT:-0} ${CORPUS:+--corpus $CORPUS} ;;
+    ranks-ab)  # the old benchmark runs the old package: it puts its own tree first on its ranks' path
+      mpi; cpu; ln -sfn "$(cd .. && pwd)/shared" .old/shared  # where the old benchmarks look for the data
+      for round in 1 2; do
+        for tree in .old/main .; do  # in the old tree: python -c puts the working directory first on the path
+          step "ranks $tree" timeout 200 bash -c "cd $tree && python3 benchmarks/distributed.py --ranks ${RANKS:-4,8} \
+            --threads 2 --per-rank --repeats 0 ${CORPUS:+--corpus $CORPUS}"
+        done
+      done ;;
   esac
 done

@@ -152,14 +152,15 @@ def main() -> None:
             for hot in (int(h) for h in args.hot_exchanges.split(",")):
                 per = args.threads if args.per_rank else max(1, args.threads // ranks)
                 runs.append((str(ranks), sync, hot or "default", run(args.corpus, ranks, per, args.epochs, sync, hot)))
-    single = max(r["words_per_second"] for ranks, _, _, r in runs if ranks == "1" and "failed" not in r)
+    single = max((r["words_per_second"] for ranks, _, _, r in runs if ranks == "1" and "failed" not in r), default=0)
     for ranks, sync, hot, r in runs:
         per = args.threads if args.per_rank else max(1, args.threads // int(ranks))
         if "failed" in r:
             print(f"| {ranks} x {per} | {sync} | {hot} | failed: {r['failed']} |||||||")
             continue
+        ratio = f"{r['words_per_second'] / single:.2f}x" if single else "-"  # --repeats 0: no single process
         print(f"| {ranks} x {per} | {sync} | {hot} | {r['seconds']:.1f} | {r['draining']:.1f} / {r['exchanging']:.1f} | "
-              f"{r['words_per_second']:,.0f} | {r['words_per_second'] / single:.2f}x | {r['analogy']:.4f} | "
+              f"{r['words_per_second']:,.0f} | {ratio} | {r['analogy']:.4f} | "
               f"{r['ws353']:.4f} | {r['simlex']:.4f} |")
 
 
