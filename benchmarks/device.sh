@@ -107,6 +107,7 @@ sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '-rs', 'tests/engine/test_
         --repeats ${REPEATS:-2} --sync-words ${SYNC_WORDS:-262144,65536} --hot-exchanges ${HOT:-0} ${CORPUS:+--corpus $CORPUS} ;;
     ranks-ab)  # the old benchmark runs the old package: it puts its own tree first on its ranks' path
       mpi; cpu; ln -sfn "$(cd .. && pwd)/shared" .old/shared  # where the old benchmarks look for the data
+      step warm-old timeout 200 bash -c "cd .old/main && $(declare -f warm_sgns); warm_sgns"  # its own numba cache
       for round in 1 2; do
         for tree in .old/main .; do  # in the old tree: python -c puts the working directory first on the path
           step "ranks $tree" timeout 200 bash -c "cd $tree && python3 benchmarks/distributed.py --ranks ${RANKS:-4,8} \
