@@ -76,14 +76,16 @@ def test_a_crashed_cuda_run_resumes_to_the_very_same_vectors(topics, tmp_path, m
 def test_sigint_stops_a_cuda_run_with_a_checkpoint_that_resumes(tmp_path):
     rng = np.random.default_rng(1)
     (tmp_path / "big.txt").write_text("\n".join(" ".join(rng.choice([f"w{i}" for i in range(50)], size=10))
-                                                for _ in range(300)) + "\n")
+                                                for _ in range(200)) + "\n")
     ck = tmp_path / "ck"
-    # a checkpoint after each epoch of 3,000 words; the signal follows the first, so it lands in a
-    # later epoch (the simulator trains some 200 words a second, a card 2 epochs in milliseconds)
-    epochs = 2 if SIMULATED else 500
+    # a checkpoint after each epoch of 2,000 words; the signal follows the first, so it lands in epoch 2
+    # and is honoured before epoch 3 at the latest (the loop may have queued all of epoch 2's chunks
+    # already, and a stop in the last epoch just finishes the run). The simulator trains some 400
+    # words a second, a card 3 epochs in milliseconds.
+    epochs = 3 if SIMULATED else 500
     args = [sys.executable, "-m", "wordvec", "train", str(tmp_path / "big.txt"), "-o", str(tmp_path / "m.npz"),
             "--min-count", "1", "--epochs", str(epochs), "--device", "cuda", "--vector-size", "8",
-            "--chunk-words", "1024", "--no-progress", "--checkpoint-dir", str(ck), "--checkpoint-words", "3000"]
+            "--chunk-words", "1024", "--no-progress", "--checkpoint-dir", str(ck), "--checkpoint-words", "2000"]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
