@@ -96,6 +96,8 @@ def run_epochs(scanned: ScannedCorpus, make_executor: Callable[[OnResult], Execu
                 on_epoch_end(progress.epoch - 1, float(loss))
     finally:
         bar.close()
+    if stop.is_set():  # asked once the last chunks were queued: their end is the next safe point
+        logger.warning("the stop request came after the last chunk had been queued: training is complete")
     return time.perf_counter() - start
 
 
