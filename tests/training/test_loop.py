@@ -36,10 +36,11 @@ class _Recorder:
         pass
 
 
-def _run(tmp_path, stop_at):
-    """Two epochs of 4 chunks each; the stop request comes as chunk ``stop_at`` (1-8) is submitted."""
+def _run(tmp_path, stop_at, made):
+    """Two epochs of 4 chunks each; the stop request comes as chunk ``stop_at`` (1-8) is submitted.
+    ``made`` receives the executor."""
     scanned = scan_corpus([["a", "b", "c"]] * 40, tmp_path, 1, None, name=None)  # 4 ids a line, 160 an epoch
-    stop, made = threading.Event(), []
+    stop = threading.Event()
 
     def make(on_result):
         made.append(_Recorder(on_result, stop, stop_at))
@@ -56,18 +57,20 @@ def _run(tmp_path, stop_at):
 
 @pytest.mark.parametrize("stop_at", [1, 4, 7])
 def test_a_stop_is_honoured_before_the_next_chunk(tmp_path, stop_at):
+    made = []
     with pytest.raises(TrainingInterrupted, match="no checkpoint_dir was set"):
-        _run(tmp_path, stop_at)
+        _run(tmp_path, stop_at, made)
+    assert made[0].submitted == stop_at
 
 
 def test_a_stop_as_the_last_chunk_is_queued_ends_a_complete_run_that_says_so(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="wordvec"):
-        progress, submitted = _run(tmp_path, 8)
+        progress, submitted = _run(tmp_path, 8, [])
     assert submitted == 8 and progress.epoch == 2 and len(progress.loss_history) == 2
     assert "came after the last chunk had been queued: training is complete" in caplog.text
 
 
 def test_a_run_without_a_stop_says_nothing_of_one(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="wordvec"):
-        progress, submitted = _run(tmp_path, 0)
+        progress, submitted = _run(tmp_path, 0, [])
     assert submitted == 8 and progress.epoch == 2 and "stop" not in caplog.text
