@@ -92,7 +92,7 @@ def test_four_ranks_with_damped_frequent_rows_train_one_model(topics, tmp_path, 
         assert all(int(whole) == 1 and int(n) > 4 for whole, _, n in exchanges), exchanges
     seconds = re.findall(r"([\d.]+) s waiting for the chunks in flight before the whole exchanges, ([\d.]+) s in the "
                          r"exchanges", done.stderr)  # where an epoch's time goes, for whoever tunes sync_words
-    assert len(seconds) == 6 and all(float(exchanging) > 0 for _, exchanging in seconds), done.stderr
+    assert len(seconds) == 6, done.stderr  # (either can print 0.00: a few small exchanges take under 5 ms)
     vectors = [np.load(tmp_path / f"rank{r}.npy") for r in range(4)]
     assert all(np.array_equal(vectors[0], v) for v in vectors[1:])  # the damped sum is the same on every rank
     words = (tmp_path / "rank0.words").read_text().split("\n")
