@@ -111,6 +111,11 @@ PARAMS: dict[str, Param] = {p.name: p for p in [
           "per-pair step with fresh negatives", choices=("window", "pair")),
     Param("cbow_mean_gradient", bool, False, "CBOW only: give each context word 1/n of the mean's gradient "
           "(the exact gradient) instead of all of it (word2vec.c and gensim)"),
+    Param("interleave", int, 8, "the epochs' order: the corpus cut at line ends into this many stretches, read "
+          "a piece of about 4,096 words of each in turn, so that every part of an epoch (its lowest learning "
+          "rates included) meets every part of an ordered corpus, as word2vec.c's and fastText's threads do "
+          "(1: the corpus's own order; a resumed run keeps the order its corpus was stored in)",
+          low=1, high=1 << 16, compare=False),
     Param("chunk_words", int, None, "words per chunk handed to a thread or a CUDA stream (gensim's batch_words; "
           "None: 65,536 on the CPU, 1,048,576 on a GPU); on the CPU smaller toward each epoch's end, so that "
           "the threads end it together", low=1024, high=1 << 24, none=True),

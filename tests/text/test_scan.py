@@ -93,6 +93,55 @@ def test_chunks_shrink_toward_the_end_for_several_workers(tmp_path, workers):
         [(p, c.tolist()) for p, c in chunks[len(chunks) // 2:]]
 
 
+def lines_of(result):
+    """The file's lines as tuples of words, in the file's order."""
+    text = " ".join(result.vocab.words[i] if i >= 0 else "\n" for i in ids_of(result))
+    return [tuple(line.split()) for line in text.split("\n")[:-1]]
+
+
+@pytest.mark.parametrize(("piece", "order"), [(4, [0, 5, 1, 6, 2, 7, 3, 4]), (6, [0, 1, 5, 6, 2, 3, 7, 4])])
+def test_interleaved_stretches_take_turns(tmp_path, monkeypatch, piece, order):
+    """Eight lines of 3 ids each, 2 stretches (the first ends at the line end after id 12: lines
+    0-4, then 5-7): whole lines of about ``piece`` ids of each in turn."""
+    monkeypatch.setattr(scan, "PIECE", piece)
+    (tmp_path / "c.txt").write_text("".join(f"a{i} b{i}\n" for i in range(8)))
+    result = scan_corpus(tmp_path / "c.txt", tmp_path, 1, None, interleave=2)
+    assert lines_of(result) == [(f"a{i}", f"b{i}") for i in order]
+    in_order = scan_corpus(tmp_path / "c.txt", tmp_path, 1, None, name="in_order.ids")
+    assert lines_of(in_order) == [(f"a{i}", f"b{i}") for i in range(8)]
+
+
+@pytest.mark.parametrize("interleave", [2, 3, 8, 500])
+def test_interleaving_keeps_every_line_whole_and_once(tmp_path, monkeypatch, interleave):
+    """Lines of 0-11 words and some far longer than a piece (and than a block of the rewrite), more
+    stretches than lines (500): every line once, whole, the vocabulary and the counts unchanged;
+    threads give the same file."""
+    monkeypatch.setattr(scan, "PIECE", 8)
+    monkeypatch.setattr(scan, "_FLUSH_TOKENS", 16)
+    rng = np.random.default_rng(interleave)
+    lines = [" ".join(f"w{int(x)}" for x in rng.integers(0, 30, rng.integers(0, 12))) for _ in range(300)]
+    for at in (0, 77, 299):
+        lines[at] = " ".join(f"long{at}_{i % 9}" for i in range(100))
+    (tmp_path / "c.txt").write_text("\n".join(lines) + "\n")
+    plain = scan_corpus(tmp_path / "c.txt", tmp_path, 2, None, name="plain.ids")
+    mixed = scan_corpus(tmp_path / "c.txt", tmp_path, 2, None, name="mixed.ids", interleave=interleave)
+    threaded = scan_corpus(tmp_path / "c.txt", tmp_path, 2, None, name="threaded.ids", workers=3,
+                           interleave=interleave)
+    assert mixed.vocab.words == plain.vocab.words and mixed.vocab.counts.tolist() == plain.vocab.counts.tolist()
+    assert sorted(lines_of(mixed)) == sorted(lines_of(plain)) and mixed.n_ids == plain.n_ids
+    assert lines_of(mixed) != lines_of(plain)
+    assert ids_of(threaded) == ids_of(mixed) and threaded.crc32 == mixed.crc32
+
+
+def test_a_corpus_of_one_line_is_stored_as_it_is(tmp_path, monkeypatch):
+    """text8 is one line of 17M words: no line end to cut it at, so one stretch, read in blocks."""
+    monkeypatch.setattr(scan, "PIECE", 8)
+    monkeypatch.setattr(scan, "_FLUSH_TOKENS", 16)
+    (tmp_path / "c.txt").write_text(" ".join(f"w{i % 13}" for i in range(1000)))
+    mixed = scan_corpus(tmp_path / "c.txt", tmp_path, 1, None, name="mixed.ids", interleave=8)
+    assert ids_of(mixed) == ids_of(scan_corpus(tmp_path / "c.txt", tmp_path, 1, None, name="plain.ids"))
+
+
 @pytest.mark.parametrize("workers", [2, 3, 8])
 def test_threads_give_the_serial_vocabulary_and_ids(tmp_path, monkeypatch, workers):
     """Many small blocks over several files, a line longer than a block, words that first

@@ -6,6 +6,13 @@ are known the vocabulary is chosen (``min_count``, ``max_vocab_size``, ids by
 decreasing count) and the file is rewritten with final ids, dropping the words
 left out. Training epochs then read that file in fixed-size chunks, so memory
 stays the vocabulary plus buffers whatever the corpus length.
+
+The rewrite can also change the order (``interleave`` = K > 1): the corpus is cut
+at line ends into K stretches of about equal length, and the file holds a piece
+of about :data:`PIECE` ids of each stretch in turn. An epoch then meets every
+part of the corpus all along, as word2vec.c's and fastText's threads do, each
+starting at its own offset: an ordered corpus (sources one after another) no
+longer ends every epoch, at its lowest learning rates, on its last source.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ logger = logging.getLogger("wordvec")
 SEPARATOR = -1
 _FLUSH_TOKENS = 1 << 20
 TAIL_CHUNK = 4096  # the smallest chunk an epoch's tail is cut into (see iter_chunks)
+PIECE = 4096  # ids of a stretch written at a time when the corpus is interleaved
 
 
 class _ProvisionalIds(dict):
@@ -74,7 +82,7 @@ class ScannedCorpus:
 
 def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | None,
                 name: str | None = "corpus.ids", base: Vocabulary | None = None, workers: int = 1,
-                share: Share | None = None) -> ScannedCorpus:
+                share: Share | None = None, interleave: int = 1) -> ScannedCorpus:
     """Count ``corpus`` and store it as ids in ``workdir / name`` (see the module docstring).
 
     With ``name=None`` the ids go to an open temporary file without a name in
@@ -87,7 +95,8 @@ def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | Non
     With a ``share``, this process scans only its byte ranges of the files and
     stores only their ids, but the vocabulary is that of the whole corpus (the
     merge of every share's counts, the same as one process's scan); ``n_words``
-    and ``n_tokens`` then count this share.
+    and ``n_tokens`` then count this share. ``interleave``: the stretches whose pieces
+    the file takes in turn (see the module docstring; 1: the corpus's order).
     """
     start = time.perf_counter()
     files = corpus_files(corpus)
@@ -111,7 +120,7 @@ def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | Non
                 vocab, remap, moved = _extend_vocabulary(base, words, counts, min_count, max_vocab_size)
                 n_words = int(counts[remap >= 0].sum())
             raw.seek(0)
-            n_ids, crc32 = _rewrite(raw, ids, remap)
+            n_ids, crc32 = _rewrite(raw, ids, remap, interleave)
     except OSError as exc:
         raise StorageError(f"cannot store the corpus as word ids in {workdir}: {describe(exc)}") from None
     seconds, n_distinct = time.perf_counter() - start, len(counts)
@@ -279,16 +288,13 @@ def _extend_vocabulary(base: Vocabulary, words: Callable, counts: np.ndarray, mi
     return Vocabulary([all_words[i] for i in order], combined[order]), remap, final[:len(base)]
 
 
-def _rewrite(fin: BinaryIO, dst: Path | BinaryIO, remap: np.ndarray) -> tuple[int, int]:
-    """Map provisional ids to final ones, dropping words outside the vocabulary; returns
-    the number of ids written and their crc32."""
+def _rewrite(fin: BinaryIO, dst: Path | BinaryIO, remap: np.ndarray, interleave: int = 1) -> tuple[int, int]:
+    """Map provisional ids to final ones, dropping words outside the vocabulary, in the order
+    of :func:`_interleaved`; returns the number of ids written and their crc32."""
     table = np.append(remap, np.int32(SEPARATOR))  # index -1 (a line end) maps to -1
     n_ids, crc32 = 0, 0
     with atomic_write(dst) if isinstance(dst, Path) else contextlib.nullcontext(dst) as fout:
-        while True:
-            block = np.fromfile(fin, dtype=np.int32, count=_FLUSH_TOKENS)
-            if len(block) == 0:
-                break
+        for block in _interleaved(fin, interleave):
             mapped = table[block]
             data = mapped[mapped != -2].tobytes()
             fout.write(data)
@@ -296,6 +302,50 @@ def _rewrite(fin: BinaryIO, dst: Path | BinaryIO, remap: np.ndarray) -> tuple[in
     if not isinstance(dst, Path):
         dst.flush()
     return n_ids, crc32
+
+
+def _interleaved(fin: BinaryIO, stretches: int) -> Iterator[np.ndarray]:
+    """The ids of ``fin``: in order (``stretches`` = 1), or cut at line ends into that many
+    stretches of about equal length, whole lines of about :data:`PIECE` ids (at least one
+    line) of each in turn, the stretches that end first dropping out."""
+    total = os.fstat(fin.fileno()).st_size // 4
+    if stretches <= 1:
+        yield from _blocks(fin, 0, total)
+        return
+    bounds = [0] + [_after_line_end(fin, total * s // stretches) for s in range(1, stretches)] + [total]
+    cursors = [(at, end) for at, end in zip(bounds[:-1], bounds[1:]) if at < end]
+    while cursors:
+        for s, (at, end) in enumerate(cursors):
+            fin.seek(4 * at)
+            block = np.fromfile(fin, dtype=np.int32, count=min(PIECE, end - at))
+            ends = np.flatnonzero(block == SEPARATOR)
+            if at + len(block) == end or len(ends):
+                stop = at + (len(block) if at + len(block) == end else int(ends[-1]) + 1)
+                yield block[:stop - at]
+            else:  # a line longer than a piece: the rest of it too, so that no window joins two stretches
+                stop = _after_line_end(fin, at + len(block))
+                yield block
+                yield from _blocks(fin, at + len(block), stop)
+            cursors[s] = (stop, end)
+        cursors = [(at, end) for at, end in cursors if at < end]
+
+
+def _blocks(f: BinaryIO, start: int, stop: int) -> Iterator[np.ndarray]:
+    """The ids from ``start`` to ``stop`` in blocks of at most :data:`_FLUSH_TOKENS`."""
+    for at in range(start, stop, _FLUSH_TOKENS):
+        f.seek(4 * at)
+        yield np.fromfile(f, dtype=np.int32, count=min(_FLUSH_TOKENS, stop - at))
+
+
+def _after_line_end(f: BinaryIO, position: int) -> int:
+    """The position just after the first line end at or after ``position`` (the file's end if none)."""
+    f.seek(4 * position)
+    while len(block := np.fromfile(f, dtype=np.int32, count=PIECE)):
+        ends = np.flatnonzero(block == SEPARATOR)
+        if len(ends):
+            return position + int(ends[0]) + 1
+        position += len(block)
+    return position
 
 
 def check_ids(ids_path: Path, n_ids: int, crc32: int, vocab_size: int) -> str | None:

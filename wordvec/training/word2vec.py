@@ -118,7 +118,8 @@ class Word2Vec:
             workdir = Path(tmp_dir if tmp_dir is not None else tempfile.gettempdir())
             with fail_together(comm):
                 scanned = scan_corpus(corpus, workdir, self.min_count, self.max_vocab_size, name=None,
-                                      workers=self._schedule().workers, share=share_of(comm) if comm else None)
+                                      workers=self._schedule().workers, share=share_of(comm) if comm else None,
+                                      interleave=self.interleave)
                 with scanned.ids:  # a file without a name: gone when closed, or when the process dies
                     self._train(scanned, None, comm=comm)
         else:
@@ -161,7 +162,7 @@ class Word2Vec:
         start = time.perf_counter()
         workdir = Path(tmp_dir if tmp_dir is not None else tempfile.gettempdir())
         scanned = scan_corpus(corpus, workdir, self.min_count, self.max_vocab_size, name=None, base=self.vocab_,
-                              workers=self._schedule().workers)
+                              workers=self._schedule().workers, interleave=self.interleave)
         logger.info("continued training: %d new words, %d in all", len(scanned.vocab) - len(self.vocab_),
                     len(scanned.vocab))
         with scanned.ids:
@@ -193,7 +194,7 @@ class Word2Vec:
         else:
             self._train(scan_corpus(corpus, checkpoints, self.min_count, self.max_vocab_size,
                                     distributed.corpus_file(comm), workers=self._schedule().workers,
-                                    share=share_of(comm) if comm else None),
+                                    share=share_of(comm) if comm else None, interleave=self.interleave),
                         corpus_fingerprint(corpus_files(corpus)), comm=comm)
 
     @classmethod
