@@ -119,8 +119,10 @@ def test_ctrl_c_while_the_command_starts_is_one_line_and_status_130(tmp_path, af
     """Importing numpy and numba takes about a second; a Ctrl-C then had ended in a traceback
     (the command's entry point now comes first, ``wordvec.command``). Later ones land in the run."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    # SIGINT as a terminal gives it: a suite started as a background job (`pytest &` in a script) hands
+    # its children SIGINT ignored, which Python then keeps ignoring until training installs its handler
     proc = subprocess.Popen(_long_training(tmp_path), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(after)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
