@@ -2,7 +2,11 @@
 
 Each training runs in its own child process, so that peak RSS is its own; the
 child times vocabulary scan plus training (wall clock), then evaluates the
-vectors with the same code for both libraries. The parent prints a table and
+vectors with the same code for both libraries. Peak RSS is printed as
+"peak (private + file)": the resident memory at the highest of the samples
+taken every 20 ms during training, split into private (anonymous) pages and
+pages of mapped files (the shared libraries' code, which the system can drop
+and read again), from /proc/self/status. The parent prints a table and
 the wordvec/gensim ratios.
 
     python benchmarks/vs_gensim.py                     # all four configurations
@@ -25,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -74,13 +79,33 @@ def child(args) -> None:
     config = CONFIGS[args.config]
     trainer = train_wordvec if args.library == "wordvec" else train_gensim
     extra = json.loads(args.extra)
+    stop, split = threading.Event(), {}
+    sampler = threading.Thread(target=_sample_memory, args=(stop, split), daemon=True)
+    sampler.start()
     start = time.perf_counter()
     words, vectors, losses, training = trainer(str(args.corpus), config, args.workers, args.epochs, extra)
     seconds = time.perf_counter() - start
+    stop.set()
+    sampler.join()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before evaluation
     result = {"seconds": seconds, "training": training, "peak_mb": peak_mb, "vocab": len(words), "losses": losses,
+              "private_mb": split.get("RssAnon", 0) / 1024, "file_mb": split.get("RssFile", 0) / 1024,
               **evaluate(words, vectors)}
     print(json.dumps(result))
+
+
+def _sample_memory(stop: threading.Event, split: dict) -> None:
+    """Until ``stop``: every 20 ms, keep in ``split`` the /proc/self/status fields (kB) of the highest
+    VmRSS seen; nothing where there is no /proc."""
+    while not stop.wait(0.02):
+        try:
+            with open("/proc/self/status") as f:
+                fields = {k: int(v.split()[0]) for k, v in (line.split(":", 1) for line in f)
+                          if k in ("VmRSS", "RssAnon", "RssFile")}
+        except (OSError, ValueError, IndexError):
+            return
+        if fields.get("VmRSS", 0) > split.get("VmRSS", 0):
+            split.update(fields)
 
 
 def run_child(library: str, config: str, args, workers: int, cache: str | None = None) -> dict:
@@ -130,7 +155,8 @@ def main() -> None:
     print(f"# {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores; corpus {args.corpus.name}: {tokens:,} tokens; "
           f"dim 100, window 5, negative 5, min_count 5, sample 1e-3, {args.epochs} epochs, threads {args.workers}; "
           f"wordvec extra {args.wordvec_extra}")
-    print("| config | threads | library | wall s | words/s | peak RSS MB | analogy | WS353 | SimLex | loss per epoch |")
+    print("| config | threads | library | wall s | words/s | peak RSS MB (private + file) | analogy | WS353 | SimLex "
+          "| loss per epoch |")
     print("|---" * 10 + "|")
     for config in args.configs.split(","):
         if args.first_run:
@@ -157,7 +183,7 @@ def _print_rows(config: str, workers: int, results: dict, alone: dict, words: in
         alone.setdefault(lib, (workers, r["seconds"]))
         losses = ", ".join(f"{x:.3f}" for x in r["losses"]) if r["losses"] else "-"
         print(f"| {config} | {workers} | {lib} | {r['seconds']:.1f} | {words / r['seconds']:,.0f} | "
-              f"{r['peak_mb']:.0f} | {r['analogy']:.4f} | {r['ws353']:.4f} | {r['simlex']:.4f} | {losses} |")
+              f"{r['peak_mb']:.0f}{_split(r)} | {r['analogy']:.4f} | {r['ws353']:.4f} | {r['simlex']:.4f} | {losses} |")
     for lib, r in results.items():  # what of a run is not the epochs: imports, scan, tables, weights
         if r.get("training"):
             print(f"| {config} | {workers} | {lib}'s time | {r['training']:.1f} s training, "
@@ -173,6 +199,13 @@ def _print_rows(config: str, workers: int, results: dict, alone: dict, words: in
           f"{w['peak_mb'] / g['peak_mb']:.2f} | {w['analogy'] - g['analogy']:+.4f} | "
           f"{w['ws353'] - g['ws353']:+.4f} | {w['simlex'] - g['simlex']:+.4f} | |", flush=True)
     return g["seconds"] / w["seconds"]
+
+
+def _split(result: dict) -> str:
+    """" (private + file)" MB at the sampled peak, or nothing where it was not sampled."""
+    if not result.get("private_mb"):
+        return ""
+    return f" ({result['private_mb']:.0f} + {result['file_mb']:.0f})"
 
 
 def _first_run(config: str, args, workers: int) -> None:
