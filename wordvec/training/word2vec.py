@@ -117,9 +117,7 @@ class Word2Vec:
         if self.checkpoint_dir is None:
             workdir = Path(tmp_dir if tmp_dir is not None else tempfile.gettempdir())
             with fail_together(comm):
-                scanned = scan_corpus(corpus, workdir, self.min_count, self.max_vocab_size, name=None,
-                                      workers=self._schedule().workers, share=share_of(comm) if comm else None,
-                                      interleave=self.interleave)
+                scanned = self._scan(corpus, workdir, name=None, share=share_of(comm) if comm else None)
                 with scanned.ids:  # a file without a name: gone when closed, or when the process dies
                     self._train(scanned, None, comm=comm)
         else:
@@ -161,8 +159,7 @@ class Word2Vec:
                                  f"checkpoints; set checkpoint_dir=None to continue training")
         start = time.perf_counter()
         workdir = Path(tmp_dir if tmp_dir is not None else tempfile.gettempdir())
-        scanned = scan_corpus(corpus, workdir, self.min_count, self.max_vocab_size, name=None, base=self.vocab_,
-                              workers=self._schedule().workers, interleave=self.interleave)
+        scanned = self._scan(corpus, workdir, name=None, base=self.vocab_)
         logger.info("continued training: %d new words, %d in all", len(scanned.vocab) - len(self.vocab_),
                     len(scanned.vocab))
         with scanned.ids:
@@ -192,10 +189,15 @@ class Word2Vec:
         if found:
             self._resume_training(checkpoints, corpus_files(corpus) if corpus is not None else None, comm)
         else:
-            self._train(scan_corpus(corpus, checkpoints, self.min_count, self.max_vocab_size,
-                                    distributed.corpus_file(comm), workers=self._schedule().workers,
-                                    share=share_of(comm) if comm else None, interleave=self.interleave),
+            self._train(self._scan(corpus, checkpoints, name=distributed.corpus_file(comm),
+                                   share=share_of(comm) if comm else None),
                         corpus_fingerprint(corpus_files(corpus)), comm=comm)
+
+    def _scan(self, corpus, workdir: Path, **options) -> ScannedCorpus:
+        """``corpus`` counted and stored as ids in ``workdir`` with this model's vocabulary
+        settings, threads and interleaving; ``options`` as :func:`scan_corpus`'s."""
+        return scan_corpus(corpus, workdir, self.min_count, self.max_vocab_size, workers=self._schedule().workers,
+                           interleave=self.interleave, **options)
 
     @classmethod
     def resume(cls, checkpoint_dir: str | os.PathLike, progress: bool = True,
