@@ -26,7 +26,7 @@ import tempfile
 import time
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -312,20 +312,25 @@ def _interleaved(fin: BinaryIO, stretches: int) -> Iterator[np.ndarray]:
     if stretches <= 1:
         yield from _blocks(fin, 0, total)
         return
-    bounds = [0] + [_after_line_end(fin, total * s // stretches) for s in range(1, stretches)] + [total]
-    cursors = [(at, end) for at, end in zip(bounds[:-1], bounds[1:]) if at < end]
+    bounds = [0]
+    for s in range(1, stretches):  # a cut within the line the last cut ended: the same end (no stretch)
+        at = total * s // stretches
+        bounds.append(bounds[-1] if bounds[-1] > at else _after_line_end(fin, at))
+    cursors = [(at, end) for at, end in zip(bounds, bounds[1:] + [total]) if at < end]
     while cursors:
         for s, (at, end) in enumerate(cursors):
             fin.seek(4 * at)
             block = np.fromfile(fin, dtype=np.int32, count=min(PIECE, end - at))
             ends = np.flatnonzero(block == SEPARATOR)
-            if at + len(block) == end or len(ends):
-                stop = at + (len(block) if at + len(block) == end else int(ends[-1]) + 1)
-                yield block[:stop - at]
-            else:  # a line longer than a piece: the rest of it too, so that no window joins two stretches
-                stop = _after_line_end(fin, at + len(block))
+            if at + len(block) == end:  # the stretch's last piece
+                stop = end
                 yield block
-                yield from _blocks(fin, at + len(block), stop)
+            elif len(ends):  # its whole lines
+                stop = at + int(ends[-1]) + 1
+                yield block[:stop - at]
+            else:  # a line longer than a piece goes whole, so that no window joins two stretches
+                yield block
+                stop = yield from _rest_of_line(fin, at + len(block))
             cursors[s] = (stop, end)
         cursors = [(at, end) for at, end in cursors if at < end]
 
@@ -335,6 +340,20 @@ def _blocks(f: BinaryIO, start: int, stop: int) -> Iterator[np.ndarray]:
     for at in range(start, stop, _FLUSH_TOKENS):
         f.seek(4 * at)
         yield np.fromfile(f, dtype=np.int32, count=min(_FLUSH_TOKENS, stop - at))
+
+
+def _rest_of_line(f: BinaryIO, position: int) -> Generator[np.ndarray, None, int]:
+    """The ids from ``position`` through the next line end (or the file's end) in blocks of at
+    most :data:`_FLUSH_TOKENS`, read once; returns the position after them."""
+    f.seek(4 * position)
+    while len(block := np.fromfile(f, dtype=np.int32, count=_FLUSH_TOKENS)):
+        ends = np.flatnonzero(block == SEPARATOR)
+        if len(ends):
+            yield block[:ends[0] + 1]
+            return position + int(ends[0]) + 1
+        yield block
+        position += len(block)
+    return position
 
 
 def _after_line_end(f: BinaryIO, position: int) -> int:
