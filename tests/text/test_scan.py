@@ -142,6 +142,20 @@ def test_a_corpus_of_one_line_is_stored_as_it_is(tmp_path, monkeypatch):
     assert ids_of(mixed) == ids_of(scan_corpus(tmp_path / "c.txt", tmp_path, 1, None, name="plain.ids"))
 
 
+def test_a_corpus_of_one_line_is_read_less_than_twice_to_interleave_it(tmp_path, monkeypatch):
+    """Cuts that fall inside the one line reuse its end, and the line is written as it is read
+    (each cut searching to the file's end and the line read again made 5.5 reads of each id)."""
+    monkeypatch.setattr(scan, "PIECE", 8)
+    monkeypatch.setattr(scan, "_FLUSH_TOKENS", 16)
+    (tmp_path / "c.txt").write_text(" ".join(f"w{i % 13}" for i in range(1000)))
+    in_order = ids_of(scan_corpus(tmp_path / "c.txt", tmp_path, 1, None, name="plain.ids"))
+    read, fromfile = [], np.fromfile
+    monkeypatch.setattr(np, "fromfile", lambda *a, **k: read.append(len(out := fromfile(*a, **k))) or out)
+    with open(tmp_path / "plain.ids", "rb") as f:
+        written = np.concatenate(list(scan._interleaved(f, 8)))
+    assert written.tolist() == in_order and sum(read) < 2 * len(written)
+
+
 @pytest.mark.parametrize("workers", [2, 3, 8])
 def test_threads_give_the_serial_vocabulary_and_ids(tmp_path, monkeypatch, workers):
     """Many small blocks over several files, a line longer than a block, words that first
