@@ -202,7 +202,7 @@ def _print_rows(config: str, workers: int, results: dict, alone: dict, words: in
 
 
 def _split(result: dict) -> str:
-    """" (private + file)" MB at the sampled peak, or nothing where it was not sampled."""
+    """The sampled peak's private and file-backed MB as " (P + F)"; empty where it was not sampled."""
     if not result.get("private_mb"):
         return ""
     return f" ({result['private_mb']:.0f} + {result['file_mb']:.0f})"
