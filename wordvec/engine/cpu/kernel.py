@@ -51,6 +51,7 @@ from wordvec.engine.cpu.output import (
 from wordvec.engine.cpu.prefetch import prefetch_row
 from wordvec.engine.cpu.rng import randint, uniform
 from wordvec.engine.cpu.vecops import zero_row
+from wordvec.engine.cpu.width import prefer_256_bit_vectors
 
 LEAD = 2  # windows between choosing (and prefetching) a window's output rows and computing it
 _RING = 4  # slots of chosen rows: a power of two above LEAD
@@ -76,6 +77,7 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
     Every array is used borrowed (``engine/cpu/borrow.py``): the windows' loop updates no
     reference counts (1.21-1.29x faster one-thread kernels, CBOW-NS unchanged).
     """
+    prefer_256_bit_vectors()  # each kernel's row loops 8 floats wide (engine/cpu/width.py)
     chunk, weights, tables, state = borrowed(chunk), borrowed(weights), borrowed(tables), borrowed(state)
     window, dim, out = settings.window, weights.vectors_in.shape[1], weights.vectors_out
     width = max(settings.negative + 1, tables.codes.shape[1])
