@@ -30,8 +30,9 @@ with open(corpus, "w") as f:
 for subwords in (True, False):
     for arch in ("skipgram", "cbow"):
         for loss in ("negative", "hierarchical"):
-            model = Word2Vec(vector_size=16, window=3, min_count=2, epochs=2, workers=2, arch=arch, loss=loss,
-                             subwords=subwords, buckets=500, progress=False).fit(corpus)
+            for dim in (100, 16):  # each kernel's twin for the default rows, then the kernel itself
+                model = Word2Vec(vector_size=dim, window=3, min_count=2, epochs=2, workers=2, arch=arch, loss=loss,
+                                 subwords=subwords, buckets=500, progress=False).fit(corpus)
     if subwords:
         write_fasttext_bin(model.wv, corpus + ".ft")
         load(corpus + ".ft")["unseen"]
@@ -51,7 +52,7 @@ delta = np.empty_like(last[1])
 exchange.changes(model.wv.vectors, last[1], delta)
 exchange.apply_whole(model.wv.vectors, last[1], delta, None)
 exchange.apply_whole(model.wv.vectors, last[1], delta, distributed.damping(np.ones(len(delta)), 100.0, 4))
-dispatchers = {**{f.__name__: f for f in kernel.KERNELS.values()},
+dispatchers = {**{f.__name__: f for pair in kernel.KERNELS.values() for f in pair},
                **{f.__name__: f for f in (exchange.hot_changes, exchange.apply_hot, exchange.changes,
                                           exchange.apply_whole)},
                "build_alias": tables.build_alias, "build_huffman": tables.build_huffman,
@@ -108,7 +109,9 @@ def test_the_installed_package_carries_its_compiled_kernels():
     if not (installed / "engine" / "cpu" / "kernel.py").exists():
         pytest.skip("wordvec is not installed in this environment's site-packages (or only as editable)")
     cache = installed / "engine" / "cpu" / "__pycache__"
-    for kernel in ("_skipgram_negative", "_skipgram_hierarchical", "_cbow_negative", "_cbow_hierarchical"):
+    for kernel in ("_skipgram_negative", "_skipgram_hierarchical", "_cbow_negative", "_cbow_hierarchical",
+                   "_skipgram_negative_row", "_skipgram_hierarchical_row", "_cbow_negative_row",
+                   "_cbow_hierarchical_row"):
         assert list(cache.glob(f"kernel.{kernel}-*.nbi")), (f"{kernel} is not in the installed package's cache "
                                                             "(pip install . again)")
 

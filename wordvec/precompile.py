@@ -41,6 +41,7 @@ def _corpus(path: Path) -> Path:
 def precompile(workdir: Path) -> list[str]:
     """Call every kernel once (with the types a run uses); returns what was done, one line each."""
     from wordvec import Phrases, Word2Vec, load
+    from wordvec.engine.cpu.width import ROW
     from wordvec.io.fasttext import write_fasttext_bin
     from wordvec.io.formats import read_word2vec, write_word2vec
     from wordvec.text.tokenize import WordTable
@@ -57,10 +58,11 @@ def precompile(workdir: Path) -> list[str]:
     timed("tokenizer", lambda: WordTable().encode(" ".join(f"w{i}" for i in range(40_000)).encode()))
     for subwords in (False, True):
         for arch, loss in _KINDS:
-            label = f"train {arch} {loss}{' with subwords' if subwords else ''}"
-            model = timed(label, lambda arch=arch, loss=loss, sub=subwords: Word2Vec(
-                vector_size=8, min_count=1, epochs=1, workers=2, arch=arch, loss=loss, subwords=sub, buckets=64,
-                progress=False).fit(corpus))
+            for dim in (ROW, 8):  # the kernels' twins for the default rows, then the general ones
+                label = f"train {arch} {loss}{' with subwords' if subwords else ''}, dim {dim}"
+                model = timed(label, lambda arch=arch, loss=loss, sub=subwords, dim=dim: Word2Vec(
+                    vector_size=dim, min_count=1, epochs=1, workers=2, arch=arch, loss=loss, subwords=sub,
+                    buckets=64, progress=False).fit(corpus))
     timed("phrases", lambda: list(Phrases(min_count=1, threshold=0.0).fit(corpus)[corpus]))
 
     def vector_files() -> None:

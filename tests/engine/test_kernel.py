@@ -13,9 +13,10 @@ from wordvec.engine.contract import (
     Weights,
     identity_bags,
 )
-from wordvec.engine.cpu.kernel import train_chunk
+from wordvec.engine.cpu.kernel import KERNELS, kernel_for, train_chunk
 from wordvec.engine.cpu.rng import new_state
 from wordvec.engine.cpu.sampling import draw_negatives
+from wordvec.engine.cpu.width import ROW
 from wordvec.engine.tables import build_alias, build_tables, pack_alias
 from wordvec.reference.trainer import ReferenceTrainer
 
@@ -38,9 +39,11 @@ def chunk_of(lines):
 
 
 SHAPES = {  # name: (window, negative, dim, held_rows); the wider one fills the kernels' blocks of four rows and
-    # leaves a rest, and holds the changes of three output rows (hierarchical softmax's top nodes)
+    # leaves a rest, and holds the changes of three output rows (hierarchical softmax's top nodes); rows of
+    # the default length train with each kernel's twin compiled for them
     "small": (2, 4, 8, 0),
     "wide": (4, 7, 13, 3),
+    "default-rows": (5, 5, ROW, 3),
 }
 
 
@@ -68,6 +71,15 @@ def test_kernel_steps_equal_reference_steps(mode, loss_kind, schedule, shape):
     assert_allclose(loss, expected[0], rtol=1e-5)
     assert_allclose(V, reference.V, rtol=1e-5, atol=1e-5 * np.abs(reference.V).max())
     assert_allclose(U, reference.U, rtol=1e-5, atol=1e-5 * np.abs(reference.U).max())
+
+
+@pytest.mark.parametrize("dims", [(ROW, ROW), (ROW - 1, ROW - 1), (ROW, ROW - 1)])
+def test_the_twin_runs_only_where_every_row_has_its_length(dims):
+    n = len(COUNTS)
+    weights = Weights(np.zeros((n, dims[0]), np.float32), np.zeros((n, dims[1]), np.float32), *identity_bags(n))
+    settings = Settings(ARCH_SKIPGRAM, LOSS_NEGATIVE, True, 2, False, 2, False)
+    generic, twin = KERNELS[ARCH_SKIPGRAM, LOSS_NEGATIVE]
+    assert kernel_for(weights, settings) is (twin if dims == (ROW, ROW) else generic)
 
 
 def test_held_rows_change_the_steps():

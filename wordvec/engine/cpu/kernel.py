@@ -19,7 +19,8 @@ word ids with -1 at each line end; windows never cross a line end.
 
 There is one compiled kernel per architecture and output layer (:data:`KERNELS`),
 each the shared loop :func:`_train` with its step and its output layer fixed, so
-that a run compiles only the code it runs. Rows scattered over matrices larger
+that a run compiles only the code it runs, and a twin of each for rows of the
+default length, whose loops LLVM then compiles for that length (``width.py``). Rows scattered over matrices larger
 than the caches are what the kernels wait for most, so each window's output rows
 are chosen (its negatives drawn) and prefetched :data:`LEAD` windows before it
 computes, and the context row that enters the next window one window before.
@@ -51,7 +52,7 @@ from wordvec.engine.cpu.output import (
 from wordvec.engine.cpu.prefetch import prefetch_row
 from wordvec.engine.cpu.rng import randint, uniform
 from wordvec.engine.cpu.vecops import zero_row
-from wordvec.engine.cpu.width import prefer_256_bit_vectors
+from wordvec.engine.cpu.width import ROW, assume_equal, prefer_256_bit_vectors
 
 LEAD = 2  # windows between choosing (and prefetching) a window's output rows and computing it
 _RING = 4  # slots of chosen rows: a power of two above LEAD
@@ -60,11 +61,12 @@ HELD_WINDOWS = 8  # windows between additions of the held rows' changes (Setting
 
 @njit(cache=True, nogil=True, fastmath=True, error_model="numpy", inline="always")
 def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, step, targets, hold,
-           per_context):
+           per_context, row):
     """Train on one chunk with ``step`` (:func:`_skipgram_step` or :func:`_cbow_step`) and the output
     layer's ``targets`` and ``hold`` (the rows it holds); returns ``(loss_sum, n_predictions, n_words)``
     (see ``engine.contract``).
     ``per_context``: a prediction per context word (skip-gram) or per window (CBOW).
+    ``row``: 0, or the length of every weight row, known when the kernel is compiled (``engine/cpu/width.py``).
 
     The learning rate of the word at raw position p of the chunk is
     alpha_start + p (alpha_end - alpha_start) / n_words: each kept word gets the
@@ -79,6 +81,9 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
     """
     prefer_256_bit_vectors()  # each kernel's row loops 8 floats wide (engine/cpu/width.py)
     chunk, weights, tables, state = borrowed(chunk), borrowed(weights), borrowed(tables), borrowed(state)
+    if row > 0:  # a constant: the twin of the generic kernel (train_chunk checks the rows' length)
+        assume_equal(weights.vectors_in.shape[1], row)
+        assume_equal(weights.vectors_out.shape[1], row)
     window, dim, out = settings.window, weights.vectors_in.shape[1], weights.vectors_out
     width = max(settings.negative + 1, tables.codes.shape[1])
     span = 2 * min(window, chunk.shape[0])  # a context never holds more words than the chunk
@@ -204,41 +209,75 @@ def _skipgram_step(targets, weights, tables, settings, center, context, where, m
     return loss
 
 
-# Four thin kernels written out: numba's cache cannot hold closures made by a factory apart
-# (they share one index and recompile on every run), so each specialisation is a module-level function.
+# Eight thin kernels written out: numba's cache cannot hold closures made by a factory apart
+# (they share one index and recompile on every run), so each specialisation is a module-level
+# function; the second of each pair knows that its rows hold ROW floats.
 _FLAGS = {"cache": True, "nogil": True, "fastmath": True, "error_model": "numpy"}
 
 
 @njit(**_FLAGS)
 def _skipgram_negative(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
     return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _skipgram_step,
-                  negative_targets, no_held_rows, True)
+                  negative_targets, no_held_rows, True, 0)
+
+
+@njit(**_FLAGS)
+def _skipgram_negative_row(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
+    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _skipgram_step,
+                  negative_targets, no_held_rows, True, ROW)
 
 
 @njit(**_FLAGS)
 def _skipgram_hierarchical(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
     return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _skipgram_step,
-                  path_targets, held_rows, True)
+                  path_targets, held_rows, True, 0)
+
+
+@njit(**_FLAGS)
+def _skipgram_hierarchical_row(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
+    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _skipgram_step,
+                  path_targets, held_rows, True, ROW)
 
 
 @njit(**_FLAGS)
 def _cbow_negative(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
     return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _cbow_step,
-                  negative_targets, no_held_rows, False)
+                  negative_targets, no_held_rows, False, 0)
+
+
+@njit(**_FLAGS)
+def _cbow_negative_row(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
+    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _cbow_step,
+                  negative_targets, no_held_rows, False, ROW)
 
 
 @njit(**_FLAGS)
 def _cbow_hierarchical(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
     return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _cbow_step,
-                  path_targets, held_rows, False)
+                  path_targets, held_rows, False, 0)
 
 
-KERNELS = {(ARCH_SKIPGRAM, LOSS_NEGATIVE): _skipgram_negative, (ARCH_SKIPGRAM, LOSS_HIERARCHICAL): _skipgram_hierarchical,
-           (ARCH_CBOW, LOSS_NEGATIVE): _cbow_negative, (ARCH_CBOW, LOSS_HIERARCHICAL): _cbow_hierarchical}
+@njit(**_FLAGS)
+def _cbow_hierarchical_row(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
+    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _cbow_step,
+                  path_targets, held_rows, False, ROW)
+
+
+# (arch, loss) -> (the kernel for any row length, its twin for rows of ROW floats)
+KERNELS = {(ARCH_SKIPGRAM, LOSS_NEGATIVE): (_skipgram_negative, _skipgram_negative_row),
+           (ARCH_SKIPGRAM, LOSS_HIERARCHICAL): (_skipgram_hierarchical, _skipgram_hierarchical_row),
+           (ARCH_CBOW, LOSS_NEGATIVE): (_cbow_negative, _cbow_negative_row),
+           (ARCH_CBOW, LOSS_HIERARCHICAL): (_cbow_hierarchical, _cbow_hierarchical_row)}
+
+
+def kernel_for(weights, settings):
+    """The compiled kernel of ``settings.arch`` and ``settings.loss``: the twin for rows of ROW
+    floats when every weight row has that length."""
+    generic, fixed = KERNELS[settings.arch, settings.loss]
+    return fixed if weights.vectors_in.shape[1] == ROW == weights.vectors_out.shape[1] else generic
 
 
 def train_chunk(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
     """Train on one chunk with the kernel of ``settings.arch`` and ``settings.loss``; returns
     ``(loss_sum, n_predictions, n_words)`` (see ``engine.contract``)."""
-    return KERNELS[settings.arch, settings.loss](chunk, weights, tables, settings, alpha_start, alpha_end, state,
-                                                stream)
+    return kernel_for(weights, settings)(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream)
