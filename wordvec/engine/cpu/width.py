@@ -9,14 +9,14 @@ the same row is three 32-float passes and a tail. Intel's AVX-512 server CPUs ge
 makes it the kernels' width on every CPU, and nothing else in the process changes
 (it is an attribute of the function that calls it, as clang's
 ``-mprefer-vector-width=256`` sets it). Measured on a 2-core Zen 4, one thread:
-SG-NS 1.08-1.17x, SG-HS 1.12-1.20x, CBOW-NS 1.10-1.15x, skip-gram with subwords
+SG-NS 1.08-1.17x, SG-HS 1.12-1.20x, CBOW-NS 1.07-1.18x, skip-gram with subwords
 1.22x (``benchmarks/kernels.py``, BENCHMARKS.md).
 
 And the rows' length: a kernel that tells LLVM its rows hold ``ROW`` floats
 (:func:`assume_equal`) gets each row loop with a known trip count, unrolled with
 no remainder loop; ``kernel.py`` compiles such a twin of each kernel for the
 default ``vector_size`` and runs it when the rows have that length (one thread on
-Zen 4: skip-gram with subwords 1.14x, SG-HS 1.13x).
+Zen 4: SG-NS 1.135x, SG-HS 1.095x, skip-gram with subwords 1.066x).
 """
 
 from __future__ import annotations
