@@ -36,8 +36,9 @@ import numpy as np
 
 from wordvec.errors import DataError, StorageError
 from wordvec.io.atomic import atomic_write, describe
+from wordvec.llvm_pages import release_llvm_pages
 from wordvec.text.corpus import byte_ranges, corpus_files, read_ahead, read_blocks
-from wordvec.text.tokenize import WordTable
+from wordvec.text.tokenize import WordTable, load_compiled
 from wordvec.text.vocab import Vocabulary
 
 logger = logging.getLogger("wordvec")
@@ -100,6 +101,8 @@ def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | Non
     """
     start = time.perf_counter()
     files = corpus_files(corpus)
+    load_compiled()
+    release_llvm_pages()  # the tokenizer is loaded: LLVM's pages out before the tables grow (wordvec/llvm_pages.py)
     ids = workdir / name if name is not None else tempfile.TemporaryFile(dir=workdir)
     try:
         with tempfile.TemporaryFile(dir=workdir) as raw:  # no name: nothing to plant, nothing left behind

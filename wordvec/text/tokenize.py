@@ -160,6 +160,14 @@ def merge_words(start, l_hashes, l_arena, l_offsets, l_counts, n_local, mapping,
     return n_local, n_words, arena_used
 
 
+def load_compiled() -> None:
+    """Load the tokenizer's compiled functions now (from numba's cache), on a tiny table."""
+    table, other = WordTable(), WordTable()
+    other.encode(b"w\n")
+    table.merge(other)
+    rehash(table.slots, table.hashes, 0, len(table.slots))
+
+
 class WordTable:
     """The growing vocabulary of :func:`encode_bytes`, held between calls."""
 

@@ -22,6 +22,7 @@ from wordvec.engine import contract, open_backend
 from wordvec.engine.cpu.rng import new_state
 from wordvec.engine.tables import build_tables
 from wordvec.errors import CheckpointError, ParameterError, TrainingDiverged
+from wordvec.llvm_pages import release_llvm_pages
 from wordvec.text.corpus import corpus_files
 from wordvec.text.scan import ScannedCorpus, scan_corpus
 from wordvec.text.vocab import Vocabulary
@@ -274,6 +275,7 @@ class Word2Vec:
         vocab, schedule = scanned.vocab, self._schedule(epochs)
         ngrams = ngrams_of(self.get_params())
         check_memory(self.vector_size, len(vocab), self.loss == "hierarchical", input_rows(len(vocab), ngrams))
+        release_llvm_pages()  # the scan's compiled code is loaded: LLVM's pages out before the weights come in
         weights, progress = self._initial_state(vocab, schedule.workers, saved, grown)
         if comm is not None and saved is None:  # the same first weights everywhere, other random streams on each rank
             progress.states[:] = new_state([self.seed, comm.Get_rank()], schedule.workers)

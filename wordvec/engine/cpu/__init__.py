@@ -12,19 +12,24 @@ import numpy as np
 
 from wordvec.engine.contract import ChunkResult, Settings, Tables, Weights
 from wordvec.engine.cpu.kernel import train_chunk
+from wordvec.llvm_pages import release_llvm_pages
 
 
 class CpuBackend:
     """Runs :func:`~wordvec.engine.cpu.kernel.train_chunk` on the host's weights.
 
     The kernel releases the GIL, so threads calling :meth:`train_chunk` train in
-    parallel, without locks, each with its own random stream.
+    parallel, without locks, each with its own random stream. Opening the backend
+    loads the run's kernel (a call on no words) and then hands LLVM's pages back to
+    the OS (``wordvec/llvm_pages.py``): the epochs run no LLVM code.
     """
 
     name = "cpu"
 
     def __init__(self, weights: Weights, tables: Tables, settings: Settings, states: np.ndarray):
         self.weights, self.tables, self.settings, self.states = weights, tables, settings, states
+        train_chunk(np.empty(0, dtype=np.int32), weights, tables, settings, 0.0, 0.0, states, 0)
+        release_llvm_pages()
 
     def train_chunk(self, chunk: np.ndarray, alpha_start: float, alpha_end: float, stream: int) -> ChunkResult:
         """Train one chunk on the shared weights (see :class:`wordvec.engine.Backend`)."""
