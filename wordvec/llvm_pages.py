@@ -18,7 +18,6 @@ Elsewhere than Linux it does nothing.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import sys
 
 LIBRARY = "libllvmlite"  # llvmlite's shared library (libllvmlite.so)
@@ -57,7 +56,7 @@ def release_llvm_pages() -> int:
     try:
         with open(_SMAPS, encoding="ascii", errors="replace") as f:
             ranges = releasable(f.read())
-        madvise = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True).madvise
+        madvise = ctypes.CDLL(None).madvise  # the C library's, among the process's own symbols
     except (OSError, AttributeError):
         return 0
     madvise.argtypes, madvise.restype = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int], ctypes.c_int
