@@ -22,7 +22,7 @@ def _mapping(start: str, perms: str, path: str, rss: int, anonymous: int) -> str
 
 
 def test_only_read_only_file_pages_of_the_library_are_chosen():
-    lib = "/venv/site-packages/llvmlite/binding/libllvmlite.so"
+    lib = "/home/a user/venv/site-packages/llvmlite/binding/libllvmlite.so"  # a space in the path
     smaps = "".join([
         _mapping("7f0000000000", "r--p", lib, 4, 0),  # chosen
         _mapping("7f0000010000", "r-xp", lib, 4, 0),  # chosen

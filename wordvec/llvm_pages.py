@@ -35,8 +35,8 @@ def releasable(smaps: str, library: str = LIBRARY) -> list[tuple[int, int]]:
         if not head:
             continue
         if "-" in head[0] and not head[0].endswith(":"):  # a mapping's first line: range perms offset dev inode path
-            mapping = None
-            if len(head) >= 6 and library in head[5].rsplit("/", 1)[-1] and "w" not in head[1]:
+            mapping, path = None, line.split(None, 5)[5] if len(head) >= 6 else ""  # a path may hold spaces
+            if library in path.rsplit("/", 1)[-1] and "w" not in head[1]:
                 start, end = (int(x, 16) for x in head[0].split("-"))
                 mapping = {"range": (start, end)}
         elif mapping is not None and head[0] in ("Rss:", "Anonymous:"):
