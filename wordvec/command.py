@@ -7,15 +7,43 @@ interrupted run does: one line and exit status 130.
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Import and run the command line (``wordvec.cli.main``); returns its exit status."""
-    try:
-        from wordvec.cli import main
+    """Import and run the command line (``wordvec.cli.main``); returns its exit status.
 
+    A Ctrl-C during the imports is held until they end, then taken as an interrupt:
+    raised inside an import it could be swallowed or turned into another error by
+    the code it lands in (a ``RuntimeError`` from a class's ``__set_name__``, say).
+    After them, ``training.signals.interrupt`` raises it and remembers it, so that one
+    swallowed on the way still stops the training.
+    """
+    held: list[int] = []
+    hold = threading.current_thread() is threading.main_thread() and \
+        signal.getsignal(signal.SIGINT) is signal.default_int_handler  # an ignored SIGINT stays ignored
+    try:
+        if hold:
+            signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+        try:
+            from wordvec.cli import main
+            from wordvec.training.signals import interrupt
+        finally:
+            if hold:
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+        if hold:
+            signal.signal(signal.SIGINT, interrupt)
+        if held:
+            raise KeyboardInterrupt
         return main(argv)
     except KeyboardInterrupt:  # before main's own handling began, or after it ended
         print("wordvec: interrupted", file=sys.stderr)
         return 130
+    finally:
+        if hold:  # as it was, for a caller that goes on (tests)
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            from wordvec.training.signals import forget_interrupt
+
+            forget_interrupt()

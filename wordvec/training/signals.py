@@ -9,6 +9,20 @@ import threading
 from collections.abc import Iterator
 
 logger = logging.getLogger("wordvec")
+_taken = threading.Event()  # a SIGINT that interrupt() turned into KeyboardInterrupt
+
+
+def interrupt(signum, frame):
+    """SIGINT outside training, for the command (``wordvec.command``): KeyboardInterrupt, as
+    Python's own handler, but remembered, for the exception may land in code that swallows it (a
+    finalizer run by the garbage collector prints it and goes on); training then stops at once."""
+    _taken.set()
+    raise KeyboardInterrupt
+
+
+def forget_interrupt() -> None:
+    """Forget an interrupt :func:`interrupt` raised (the command has ended)."""
+    _taken.clear()
 
 
 @contextlib.contextmanager
@@ -28,6 +42,10 @@ def stop_on_signals() -> Iterator[threading.Event]:
         stop.set()
 
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    if _taken.is_set():  # an interrupt before training began, swallowed where it landed
+        _taken.clear()
+        logger.warning("SIGINT: stopping at the next safe point (again to stop at once)")
+        stop.set()
     try:
         yield stop
     finally:
