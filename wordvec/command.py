@@ -11,6 +11,8 @@ import signal
 import sys
 import threading
 
+from wordvec.training.signals import forget_interrupt, interrupt  # the standard library's modules only
+
 
 def run(argv: list[str] | None = None) -> int:
     """Import and run the command line (``wordvec.cli.main``); returns its exit status.
@@ -27,12 +29,8 @@ def run(argv: list[str] | None = None) -> int:
     try:
         if hold:
             signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
-        try:
-            from wordvec.cli import main
-            from wordvec.training.signals import interrupt
-        finally:
-            if hold:
-                signal.signal(signal.SIGINT, signal.default_int_handler)
+        from wordvec.cli import main
+
         if hold:
             signal.signal(signal.SIGINT, interrupt)
         if held:
@@ -44,6 +42,4 @@ def run(argv: list[str] | None = None) -> int:
     finally:
         if hold:  # as it was, for a caller that goes on (tests)
             signal.signal(signal.SIGINT, signal.default_int_handler)
-            from wordvec.training.signals import forget_interrupt
-
             forget_interrupt()
