@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from vs_gensim import DATA, evaluate, run_json  # noqa: E402
+from vs_gensim import DATA, canonical, evaluate, run_json  # noqa: E402
 
 SETTINGS = dict(dim=100, window=5, negative=5, min_count=5, minn=3, maxn=6, bucket=2_000_000, sample=1e-4, lr=0.05)
 
@@ -47,7 +47,8 @@ def train(library: str, corpus: str, threads: int, epochs: int, extra: dict):
                          max_n=s["maxn"], buckets=s["bucket"], epochs=epochs, workers=threads,
                          progress=False, **extra).fit(corpus)
         zero = np.zeros(s["dim"], np.float32)  # an unknown word scores 0 against anything
-        return model.wv.words, model.wv.vectors, lambda w: model.wv[w] if w in model.wv else zero
+        return (*canonical(model.wv.words, model.vocab_.counts, model.wv.vectors),
+                lambda w: model.wv[w] if w in model.wv else zero)
     if library == "fasttext":
         import fasttext
 
@@ -55,15 +56,19 @@ def train(library: str, corpus: str, threads: int, epochs: int, extra: dict):
                                             minCount=s["min_count"], minn=s["minn"], maxn=s["maxn"],
                                             bucket=s["bucket"], t=s["sample"], lr=s["lr"], epoch=epochs,
                                             thread=threads, verbose=0)
-        words = [w for w in model.words if w != "</s>"]
-        return words, np.stack([model.get_word_vector(w) for w in words]), model.get_word_vector
+        words, counts = model.get_words(include_freq=True)
+        kept = [i for i, w in enumerate(words) if w != "</s>"]
+        words, counts = [words[i] for i in kept], [counts[i] for i in kept]
+        return (*canonical(words, counts, np.stack([model.get_word_vector(w) for w in words])),
+                model.get_word_vector)
     from gensim.models import FastText
     from gensim.models.word2vec import LineSentence
 
     model = FastText(LineSentence(corpus), sg=1, vector_size=s["dim"], window=s["window"], negative=s["negative"],
                      min_count=s["min_count"], min_n=s["minn"], max_n=s["maxn"], bucket=s["bucket"],
                      sample=s["sample"], alpha=s["lr"], epochs=epochs, workers=threads, seed=1)
-    return model.wv.index_to_key, model.wv.vectors, lambda w: model.wv[w]
+    counts = [model.wv.get_vecattr(w, "count") for w in model.wv.index_to_key]
+    return (*canonical(model.wv.index_to_key, counts, model.wv.vectors), lambda w: model.wv[w])
 
 
 def sections(words, vectors) -> dict:
