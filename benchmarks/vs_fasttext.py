@@ -37,7 +37,7 @@ SETTINGS = dict(dim=100, window=5, negative=5, min_count=5, minn=3, maxn=6, buck
 
 
 def train(library: str, corpus: str, threads: int, epochs: int, extra: dict):
-    """(words, their vectors, vector_of(word) for any word) after training ``library``."""
+    """(words, their counts, their vectors, vector_of(word) for any word) after training ``library``."""
     s = SETTINGS
     if library in ("wordvec", "wordvec-plain"):  # wordvec-plain: the same without subwords
         from wordvec import Word2Vec
@@ -47,8 +47,8 @@ def train(library: str, corpus: str, threads: int, epochs: int, extra: dict):
                          max_n=s["maxn"], buckets=s["bucket"], epochs=epochs, workers=threads,
                          progress=False, **extra).fit(corpus)
         zero = np.zeros(s["dim"], np.float32)  # an unknown word scores 0 against anything
-        return (*canonical(model.wv.words, model.vocab_.counts, model.wv.vectors),
-                lambda w: model.wv[w] if w in model.wv else zero)
+        vector_of = lambda w: model.wv[w] if w in model.wv else zero  # noqa: E731
+        return model.wv.words, model.vocab_.counts, model.wv.vectors, vector_of
     if library == "fasttext":
         import fasttext
 
@@ -59,8 +59,7 @@ def train(library: str, corpus: str, threads: int, epochs: int, extra: dict):
         words, counts = model.get_words(include_freq=True)
         kept = [i for i, w in enumerate(words) if w != "</s>"]
         words, counts = [words[i] for i in kept], [counts[i] for i in kept]
-        return (*canonical(words, counts, np.stack([model.get_word_vector(w) for w in words])),
-                model.get_word_vector)
+        return words, counts, np.stack([model.get_word_vector(w) for w in words]), model.get_word_vector
     from gensim.models import FastText
     from gensim.models.word2vec import LineSentence
 
@@ -68,7 +67,7 @@ def train(library: str, corpus: str, threads: int, epochs: int, extra: dict):
                      min_count=s["min_count"], min_n=s["minn"], max_n=s["maxn"], bucket=s["bucket"],
                      sample=s["sample"], alpha=s["lr"], epochs=epochs, workers=threads, seed=1)
     counts = [model.wv.get_vecattr(w, "count") for w in model.wv.index_to_key]
-    return (*canonical(model.wv.index_to_key, counts, model.wv.vectors), lambda w: model.wv[w])
+    return model.wv.index_to_key, counts, model.wv.vectors, lambda w: model.wv[w]
 
 
 def sections(words, vectors) -> dict:
@@ -109,10 +108,11 @@ def pairs_anyway(words, vector_of) -> dict:
 
 def child(args) -> None:
     start = time.perf_counter()
-    words, vectors, vector_of = train(args.child, str(args.corpus), args.threads, args.epochs,
+    words, counts, vectors, vector_of = train(args.child, str(args.corpus), args.threads, args.epochs,
                                       json.loads(args.wordvec_extra))
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    words, vectors = canonical(words, counts, vectors)  # a copy of the vectors: after the peak is read
     print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "vocab": len(words), **evaluate(words, vectors),
                       **sections(words, vectors), **pairs_anyway(words, vector_of)}))
 

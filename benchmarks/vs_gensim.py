@@ -50,7 +50,7 @@ def train_wordvec(corpus: str, config: dict, workers: int, epochs: int, extra: d
     model = Word2Vec(vector_size=100, window=5, negative=5, min_count=5, sample=1e-3, epochs=epochs,
                      workers=workers, progress=False, **config, **extra).fit(corpus)
     training = epochs * float(model.vocab_.counts.sum()) / model.words_per_second_  # the epochs' loop alone
-    return (*canonical(model.wv.words, model.vocab_.counts, model.wv.vectors), model.loss_history_, training)
+    return model.wv.words, model.vocab_.counts, model.wv.vectors, model.loss_history_, training
 
 
 def train_gensim(corpus: str, config: dict, workers: int, epochs: int, extra: dict):
@@ -62,7 +62,7 @@ def train_gensim(corpus: str, config: dict, workers: int, epochs: int, extra: di
                      sg=int(config["arch"] == "skipgram"), hs=int(hs), negative=0 if hs else 5,
                      epochs=epochs, workers=workers, seed=1, **extra)
     counts = [model.wv.get_vecattr(w, "count") for w in model.wv.index_to_key]
-    return (*canonical(model.wv.index_to_key, counts, model.wv.vectors), None, None)
+    return model.wv.index_to_key, counts, model.wv.vectors, None, None
 
 
 def canonical(words, counts, vectors) -> tuple[list, np.ndarray]:
@@ -97,11 +97,12 @@ def child(args) -> None:
     sampler = threading.Thread(target=_sample_memory, args=(stop, split), daemon=True)
     sampler.start()
     start = time.perf_counter()
-    words, vectors, losses, training = trainer(str(args.corpus), config, args.workers, args.epochs, extra)
+    words, counts, vectors, losses, training = trainer(str(args.corpus), config, args.workers, args.epochs, extra)
     seconds = time.perf_counter() - start
     stop.set()
     sampler.join()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before evaluation
+    words, vectors = canonical(words, counts, vectors)  # a copy of the vectors: after the peak is read
     result = {"seconds": seconds, "training": training, "peak_mb": peak_mb, "vocab": len(words), "losses": losses,
               "private_mb": split.get("RssAnon", 0) / 1024, "file_mb": split.get("RssFile", 0) / 1024,
               **evaluate(words, vectors)}
