@@ -109,7 +109,7 @@ def pairs_anyway(words, vector_of) -> dict:
 def child(args) -> None:
     start = time.perf_counter()
     words, counts, vectors, vector_of = train(args.child, str(args.corpus), args.threads, args.epochs,
-                                      json.loads(args.wordvec_extra))
+                                              json.loads(args.wordvec_extra))
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     words, vectors = canonical(words, counts, vectors)  # a copy of the vectors: after the peak is read
