@@ -60,7 +60,7 @@ def train_gensim(corpus: str, config: dict, workers: int, epochs: int, extra: di
     hs = config["loss"] == "hierarchical"
     model = Word2Vec(LineSentence(corpus), vector_size=100, window=5, min_count=5, sample=1e-3,
                      sg=int(config["arch"] == "skipgram"), hs=int(hs), negative=0 if hs else 5,
-                     epochs=epochs, workers=workers, **{"seed": 1, **extra})  # --extra '{"seed": 2}' overrides
+                     epochs=epochs, workers=workers, **{"seed": 1, **extra})  # --extra may set seed
     counts = [model.wv.get_vecattr(w, "count") for w in model.wv.index_to_key]
     return model.wv.index_to_key, counts, model.wv.vectors, None, None
 
