@@ -27,7 +27,7 @@ import numpy as np
 from numba import njit, types
 from numba.extending import overload
 
-from wordvec.engine.cpu.prefetch import prefetch_row
+from wordvec.engine.cpu.prefetch import prefetch_row, prefetch_row_far
 from wordvec.engine.cpu.vecops import (
     add_bag_mean,
     axpy_rows,
@@ -39,7 +39,7 @@ from wordvec.engine.cpu.vecops import (
 )
 
 
-BAG_AHEAD = 4  # the bag of the word this many positions past the reach is prefetched
+BAG_AHEAD = 4  # the bag of the word this many positions past the reach is prefetched into the L2
 
 
 def context_cache(weights, window, dim):
@@ -86,10 +86,14 @@ def _compose(cache, weights, sentence, j):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _prefetch_bag(weights, word):
-    """Ask for the cache lines of every row of word's bag: they are scattered over the n-gram rows."""
+def _prefetch_bag(weights, word, far):
+    """Ask for the cache lines of every row of word's bag: they are scattered over the n-gram rows.
+    ``far``: only into the L2, for a bag needed windows later (a bag is ~8 KB, the L1 32-64 KB)."""
     for b in range(weights.bag_indptr[word], weights.bag_indptr[word + 1]):
-        prefetch_row(weights.vectors_in, weights.bag_indices[b])
+        if far:
+            prefetch_row_far(weights.vectors_in, weights.bag_indices[b])
+        else:
+            prefetch_row(weights.vectors_in, weights.bag_indices[b])
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -113,7 +117,11 @@ def _cache_enter(cache, weights, sentence, length, pos, window):
         if pos + window < length:
             _compose(cache, weights, sentence, pos + window)
         if pos + window + BAG_AHEAD < length:
-            _prefetch_bag(weights, sentence[pos + window + BAG_AHEAD])
+            _prefetch_bag(weights, sentence[pos + window + BAG_AHEAD], True)
+        if pos + window + 1 < length:  # the next window's bags: the one it composes and the one it adds to
+            _prefetch_bag(weights, sentence[pos + window + 1], False)
+        if pos - window >= 0:
+            _prefetch_bag(weights, sentence[pos - window], False)
     return enter
 
 
