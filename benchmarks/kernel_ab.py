@@ -6,11 +6,14 @@ old and the new kernel in two child processes, one right after the other (the
 order alternating), on the same chunks (``--tokens`` spread over the corpus
 with its whole vocabulary) from the same starting weights (one warm pass
 trains them, and compiles, before the clock starts), timing process time of
-the kernel alone, one thread. It prints each round's times and the median of
-the rounds' ratios (old over new: above 1, the new kernel is faster).
+the kernel alone, one thread (or, with ``--threads N``, the wall time of N
+threads sharing the weights, each training every Nth chunk). It prints each
+round's times and the median of the rounds' ratios (old over new: above 1, the
+new kernel is faster).
 
     python benchmarks/kernel_ab.py --rev HEAD~1                       # SG-NS, 8 rounds
     python benchmarks/kernel_ab.py --rev b97f227 --kinds sg-ns,cbow-ns --rounds 6
+    python benchmarks/kernel_ab.py --rev HEAD~1 --kinds sg-ns-subwords --threads 2 --rounds 20
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import sys
 import tarfile
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
 
@@ -31,22 +35,34 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 
 
-def child(root: Path, kind: str, corpus: Path, tokens: int) -> None:
+def child(root: Path, kind: str, corpus: Path, tokens: int, threads: int) -> None:
     """Time the kernel of the package under ``root``; print {"seconds", "loss"} as JSON."""
     sys.path.insert(0, str(root))
     importlib.import_module("wordvec")  # binds the package to root's tree before kernels.py puts this one first
     from kernels import setup
 
     from wordvec.engine.cpu import kernel
+    from wordvec.engine.cpu.rng import new_state
 
     with tempfile.TemporaryDirectory() as tmp:
         model, weights, tables, states, chunks, _ = setup(kind, corpus, Path(tmp), 100, tokens)
     settings = model._kernel_settings()
     for c in chunks:  # compiles, and trains the weights once
         kernel.train_chunk(c, weights, tables, settings, 0.025, 0.0001, states, 0)
-    start = time.process_time()
-    total = sum(kernel.train_chunk(c, weights, tables, settings, 0.025, 0.0001, states, 0)[0] for c in chunks)
-    print(json.dumps({"seconds": time.process_time() - start, "loss": total}))
+    if threads == 1:
+        start = time.process_time()
+        total = sum(kernel.train_chunk(c, weights, tables, settings, 0.025, 0.0001, states, 0)[0] for c in chunks)
+        print(json.dumps({"seconds": time.process_time() - start, "loss": total}))
+        return
+    states = new_state(7, threads)  # a random stream per thread
+
+    def part(t: int) -> float:
+        return sum(kernel.train_chunk(c, weights, tables, settings, 0.025, 0.0001, states, t)[0]
+                   for c in chunks[t::threads])
+    with ThreadPoolExecutor(threads) as pool:
+        start = time.perf_counter()
+        total = sum(pool.map(part, range(threads)))
+        print(json.dumps({"seconds": time.perf_counter() - start, "loss": total}))
 
 
 def checkout(rev: str, into: Path) -> Path:
@@ -59,7 +75,7 @@ def checkout(rev: str, into: Path) -> Path:
 
 def run(root: Path, kind: str, args) -> dict:
     cmd = [sys.executable, __file__, "--child", str(root), "--kinds", kind, "--corpus", str(args.corpus),
-           "--tokens", str(args.tokens)]
+           "--tokens", str(args.tokens), "--threads", str(args.threads)]
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"{kind} under {root} failed:\n{done.stderr[-2000:]}")
@@ -72,16 +88,17 @@ def main() -> None:
     parser.add_argument("--kinds", default="sg-ns")
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--tokens", type=int, default=1_000_000)
+    parser.add_argument("--threads", type=int, default=1, help="1: process time of one thread; more: wall time")
     parser.add_argument("--corpus", type=Path, default=DATA / "corpus" / "mix8m.txt.gz")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        return child(args.child, args.kinds, args.corpus, args.tokens)
+        return child(args.child, args.kinds, args.corpus, args.tokens, args.threads)
     if not args.corpus.exists():
         sys.exit(f"{args.corpus} is absent; the benchmark needs ../shared/data")
     with tempfile.TemporaryDirectory() as tmp:
         old = checkout(args.rev, Path(tmp))
-        print(f"# {time.strftime('%Y-%m-%d %H:%M')}, one thread, {args.tokens:,} tokens over {args.corpus.name}; "
+        print(f"# {time.strftime('%Y-%m-%d %H:%M')}, {args.threads} thread(s), {args.tokens:,} tokens over {args.corpus.name}; "
               f"old: {args.rev}, new: this tree")
         for kind in args.kinds.split(","):
             ratios = []
