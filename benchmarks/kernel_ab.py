@@ -51,7 +51,8 @@ def child(root: Path, kind: str, corpus: Path, tokens: int, threads: int) -> Non
         kernel.train_chunk(c, weights, tables, settings, 0.025, 0.0001, states, 0)
     if threads == 1:
         start = time.process_time()
-        total = sum(kernel.train_chunk(c, weights, tables, settings, 0.025, 0.0001, states, 0)[0] for c in chunks)
+        total = sum(kernel.train_chunk(c, weights, tables, settings, 0.025, 0.0001, states, 0)[0]
+                    for c in chunks)
         print(json.dumps({"seconds": time.process_time() - start, "loss": total}))
         return
     states = new_state(7, threads)  # a random stream per thread
@@ -98,8 +99,8 @@ def main() -> None:
         sys.exit(f"{args.corpus} is absent; the benchmark needs ../shared/data")
     with tempfile.TemporaryDirectory() as tmp:
         old = checkout(args.rev, Path(tmp))
-        print(f"# {time.strftime('%Y-%m-%d %H:%M')}, {args.threads} thread(s), {args.tokens:,} tokens over {args.corpus.name}; "
-              f"old: {args.rev}, new: this tree")
+        print(f"# {time.strftime('%Y-%m-%d %H:%M')}, {args.threads} thread(s), {args.tokens:,} tokens over "
+              f"{args.corpus.name}; old: {args.rev}, new: this tree")
         for kind in args.kinds.split(","):
             ratios = []
             for r in range(args.rounds):

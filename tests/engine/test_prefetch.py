@@ -24,7 +24,8 @@ def _prefetch_args(function, matrix) -> set[tuple[int, int]]:
     """The (write, locality) of every llvm.prefetch call in ``function``'s LLVM IR."""
     assert function(matrix, 2) == matrix[2, 0]  # compiles it; the row is read unchanged
     ir = function.inspect_llvm(function.signatures[0])
-    return {(int(w), int(loc)) for w, loc in re.findall(r"@llvm\.prefetch[.\w]*\([^,]+, i32 (\d), i32 (\d), i32 1\)", ir)}
+    calls = re.findall(r"@llvm\.prefetch[.\w]*\([^,]+, i32 (\d), i32 (\d), i32 1\)", ir)
+    return {(int(w), int(loc)) for w, loc in calls}
 
 
 def test_a_near_row_is_asked_for_writing_into_every_cache():

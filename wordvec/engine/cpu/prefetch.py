@@ -56,7 +56,7 @@ def _codegen(array_type, write=1, locality=3):
         i32 = ir.IntType(32)
         fn = cgutils.get_or_insert_function(
             builder.module, ir.FunctionType(ir.VoidType(), [byte_pointer.type, i32, i32, i32]), "llvm.prefetch.p0")
-        builder.call(fn, [byte_pointer, i32(write), i32(locality), i32(1)])  # 1: data, not instructions
+        builder.call(fn, [byte_pointer, i32(write), i32(locality), i32(1)])  # 1: data, not code
         return context.get_dummy_value()
 
     return codegen
