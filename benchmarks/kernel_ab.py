@@ -62,7 +62,7 @@ def child(root: Path, kind: str, corpus: Path, tokens: int, threads: int) -> Non
 
 def timed(kernel, weights, tables, settings, states, chunks, pool, threads: int) -> tuple[float, float]:
     """(seconds, summed loss) of ``kernel`` over ``chunks``: process time on one thread, else the
-    wall time of ``threads`` threads of ``pool``, thread t training every chunk t + k threads."""
+    wall time of ``threads`` threads of ``pool``, thread t training chunks t, t + threads, ..."""
     def part(t: int) -> float:
         return sum(kernel.train_chunk(c, weights, tables, settings, 0.025, 0.0001, states, t)[0]
                    for c in chunks[t::threads])
