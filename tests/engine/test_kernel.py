@@ -82,6 +82,21 @@ def test_the_twin_runs_only_where_every_row_has_its_length(dims):
     assert kernel_for(weights, settings) is (twin if dims == (ROW, ROW) else generic)
 
 
+def test_the_stream_goes_on_where_the_chunk_left_it():
+    """The kernel draws from a copy of its stream's state and puts it back: the state ends where
+    the reference trainer's does after the same chunk, and the other threads' streams are untouched."""
+    tables = build_tables(COUNTS, np.array([0.3, 0.6, 1.0, 0.8, 1.0, 0.5]), 0.75, hierarchical=False)
+    settings = Settings(ARCH_SKIPGRAM, LOSS_NEGATIVE, True, 2, True, 3, False)
+    rng = np.random.default_rng(8)
+    V, U = (rng.normal(scale=0.5, size=(6, 8)).astype(np.float32) for _ in range(2))
+    states = new_state(9, 3)
+    before, alone = states.copy(), states[1:2].copy()
+    ReferenceTrainer(V.copy(), U.copy(), tables, settings, alone).train_chunk(chunk_of(LINES), 0.1, 0.1)
+    train_chunk(chunk_of(LINES), Weights(V, U, *identity_bags(6)), tables, settings, 0.1, 0.1, states, 1)
+    assert states[1] == alone[0] != before[1]
+    assert states[0] == before[0] and states[2] == before[2]
+
+
 def test_held_rows_change_the_steps():
     """Holding the top nodes' changes alters the steps (so the reference test above, with three rows
     held, would see a kernel that did not hold them)."""

@@ -13,6 +13,11 @@ counting an array whose count is null), valid while their owner holds them:
 the caller for arguments, and for arrays the kernel allocates itself, the
 kernel, which hands them to :func:`keep` after its loop so that they live
 until then.
+
+numba's dead-code pass does not know that a borrowed array is the array it was
+given: a store into it that nothing reads afterwards is dropped as dead (seen
+with the kernel's random state put back at a chunk's end). Such a store goes to
+the original array.
 """
 
 from __future__ import annotations

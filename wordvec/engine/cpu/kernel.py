@@ -57,6 +57,7 @@ from wordvec.engine.cpu.width import ROW, assume_equal, prefer_256_bit_vectors
 LEAD = 2  # windows between choosing (and prefetching) a window's output rows and computing it
 _RING = 4  # slots of chosen rows: a power of two above LEAD
 HELD_WINDOWS = 8  # windows between additions of the held rows' changes (Settings.held_rows)
+_OWN = 8  # uint64s in a cache line: element _OWN of 2 * _OWN is on a line that nothing else shares
 
 
 @njit(cache=True, nogil=True, fastmath=True, error_model="numpy", inline="always")
@@ -78,9 +79,13 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
     predict, and at the chunk's end.
     Every array is used borrowed (``engine/cpu/borrow.py``): the windows' loop updates no
     reference counts (1.21-1.29x faster one-thread kernels, CBOW-NS unchanged).
+    The threads' random states lie side by side in one array, eight to a cache line, and
+    every draw writes its state: drawn there, each draw took the line from the other cores.
+    The chunk draws from a copy on a line of its own and puts it back at its end (two
+    threads: CBOW-NS 1.16x, SG-NS 1.08x; BENCHMARKS.md).
     """
     prefer_256_bit_vectors()  # each kernel's row loops 8 floats wide (engine/cpu/width.py)
-    chunk, weights, tables, state = borrowed(chunk), borrowed(weights), borrowed(tables), borrowed(state)
+    chunk, weights, tables = borrowed(chunk), borrowed(weights), borrowed(tables)  # not state: see below
     if row > 0:  # a constant: the twin of the generic kernel (train_chunk checks the rows' length)
         assume_equal(weights.vectors_in.shape[1], row)
         assume_equal(weights.vectors_out.shape[1], row)
@@ -97,33 +102,35 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
              np.empty((span, width), dtype=np.float32),  # coefficients
              np.empty(chunk.shape[0], dtype=np.int64),  # the line after subsampling
              hold(out, settings.held_rows, dim),
-             context_cache(weights, window, dim))  # with subwords: the reach's input vectors (engine/cpu/bagcache.py)
-    context, where, hidden, grad, rows, signs, n_rows, coeffs, sentence, held, cache = borrowed(owned)
+             context_cache(weights, window, dim),  # with subwords: the reach's input vectors (engine/cpu/bagcache.py)
+             np.empty(2 * _OWN, dtype=np.uint64))  # the random state at [_OWN]: no other array on its line
+    context, where, hidden, grad, rows, signs, n_rows, coeffs, sentence, held, cache, rng = borrowed(owned)
+    rng[_OWN] = state[stream]  # the chunk draws from a copy of its stream's state, on a line of its own
     slope = (alpha_end - alpha_start) / max(1, np.count_nonzero(chunk >= 0))  # per word
     loss, n_predictions, words_done, windows = 0.0, 0, 0, 0
     i = 0
     while i < chunk.shape[0]:
-        i, length, raw = _subsample_line(chunk, i, tables.keep_prob, state, stream, sentence)
+        i, length, raw = _subsample_line(chunk, i, tables.keep_prob, rng, _OWN, sentence)
         raw_per_kept = raw / max(length, 1)
         for p in range(min(LEAD, length)):
-            n_rows[p] = targets(tables, settings.negative, sentence[p], out, state, stream, rows[p], signs[p])
+            n_rows[p] = targets(tables, settings.negative, sentence[p], out, rng, _OWN, rows[p], signs[p])
         for pos in range(length):
             p = (pos + LEAD) % _RING
             if pos + LEAD < length:
-                n_rows[p] = targets(tables, settings.negative, sentence[pos + LEAD], out, state, stream, rows[p],
+                n_rows[p] = targets(tables, settings.negative, sentence[pos + LEAD], out, rng, _OWN, rows[p],
                                     signs[p])
             if pos + 1 < length:  # the context row that enters the next window
                 prefetch_row(weights.vectors_in, sentence[min(pos + 1 + window, length - 1)])
             cache_enter(cache, weights, sentence, length, pos, window)
             alpha = alpha_start + slope * (words_done + pos * raw_per_kept)
-            reach = window - randint(state, stream, window) if settings.shrink_windows else window
+            reach = window - randint(rng, _OWN, window) if settings.shrink_windows else window
             m = _gather_context(sentence, length, pos, reach, context)
             if cache is not None:  # compiled only with subwords
                 _where_context(length, pos, reach, where)
             if m == 0:
                 continue
             s = pos % _RING
-            loss += step(targets, weights, tables, settings, sentence[pos], context, where, m, alpha, state, stream,
+            loss += step(targets, weights, tables, settings, sentence[pos], context, where, m, alpha, rng, _OWN,
                          hidden, grad, rows[s], signs[s], n_rows[s], coeffs, held, cache)
             n_predictions += m if per_context else 1
             windows += 1
@@ -132,6 +139,7 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
         cache_leave_line(cache, weights, sentence, length, window)
         words_done += raw
     apply_held(out, held)
+    state[stream] = rng[_OWN]  # the stream goes on next chunk (borrowed, numba drops this: borrow.py)
     keep(owned)
     return loss, n_predictions, words_done
 
