@@ -82,7 +82,7 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
     The threads' random states lie side by side in one array, eight to a cache line, and
     every draw writes its state: drawn there, each draw took the line from the other cores.
     The chunk draws from a copy on a line of its own and puts it back at its end (two
-    threads: CBOW-NS 1.16x, SG-NS 1.08x; BENCHMARKS.md).
+    threads on 2 cores: CBOW-NS 1.08-1.14x, SG-NS 1.00-1.04x; BENCHMARKS.md).
     """
     prefer_256_bit_vectors()  # each kernel's row loops 8 floats wide (engine/cpu/width.py)
     chunk, weights, tables = borrowed(chunk), borrowed(weights), borrowed(tables)  # not state: see below
