@@ -11,6 +11,8 @@
 #   bash benchmarks/device.sh sweep           # issue 11: SG-NS on 1 and 16 threads (WORKERS=1,4,16 for more), gensim on 16
 #   bash benchmarks/device.sh scan-ab         # the scan, the tree against an older commit's package in .old/main
 #                                             # (git archive REV wordvec | tar -x -C .old/main; cp -r benchmarks .old/main)
+#   bash benchmarks/device.sh kernel-ab       # issue 11: the CPU kernels on 16 threads (THREADS), the tree against
+#                                             # .old/main's package, both in one process (benchmarks/kernel_ab.py)
 #   bash benchmarks/device.sh ranks           # issue 13: 1, 2, 4, 8 MPI ranks of 2 threads (benchmarks/distributed.py;
 #                                             # RANKS, SYNC_WORDS, HOT: its --ranks, --sync-words, --hot-exchanges)
 #   bash benchmarks/device.sh ranks-ab        # issue 13: RANKS (4,8) ranks of 2 threads, the tree against .old/main, twice
@@ -90,6 +92,9 @@ sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '-rs', 'tests/engine/test_
         step scan-old timeout 60 env PYTHONPATH=/tmp/site:$PWD/.old/main python3 benchmarks/scan.py --threads 1,4,16 --repeats 2
         step scan-new timeout 60 python3 benchmarks/scan.py --threads 1,4,16 --repeats 2
       done ;;
+    kernel-ab)  # each kernel compiles twice in the step (the old package has no cache): about a minute a kind
+      cpu; step kernel-ab timeout 400 python3 benchmarks/kernel_ab.py --old .old/main --kinds ${KINDS:-cbow-ns,sg-ns} \
+        --one-process --threads ${THREADS:-16} --rounds ${ROUNDS:-6} --tokens 4000000 ;;
     hs)
       cpu; step hs-scaling timeout 100 python3 benchmarks/scaling.py --threads 1,16 --kinds sg-hs,cbow-hs --words 600000
       step hs-16 timeout 100 python3 benchmarks/vs_gensim.py --configs sg-hs --workers 16 --gensim-workers 0 --tokens 8752426 ;;

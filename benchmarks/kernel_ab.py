@@ -18,6 +18,7 @@ the same weights.
     python benchmarks/kernel_ab.py --rev b97f227 --kinds sg-ns,cbow-ns --rounds 6
     python benchmarks/kernel_ab.py --rev HEAD~1 --kinds sg-ns-subwords --threads 2 --rounds 20
     python benchmarks/kernel_ab.py --rev HEAD~1 --kinds sg-hs --one-process --rounds 12
+    python benchmarks/kernel_ab.py --old .old/main --kinds cbow-ns --one-process --threads 16   # no git there
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import argparse
 import importlib
 import json
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -77,6 +79,14 @@ def checkout(rev: str, into: Path) -> Path:
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "wordvec"], capture_output=True, check=True)
     with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
         tar.extractall(into, filter="data")
+    return into
+
+
+def copied(tree: Path, into: Path) -> Path:
+    """The ``wordvec`` package of ``tree`` copied under ``into`` (without compiled caches)."""
+    if not (tree / "wordvec").is_dir():
+        sys.exit(f"--old {tree}: no wordvec package there")
+    shutil.copytree(tree / "wordvec", into / "wordvec", ignore=shutil.ignore_patterns("__pycache__"))
     return into
 
 
@@ -138,6 +148,8 @@ def in_one_process(old: Path, kind: str, args):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rev", default="HEAD", help="the git revision of the old kernel")
+    parser.add_argument("--old", type=Path, help="instead of --rev: a directory holding the old wordvec package "
+                        "(for a machine without git, as device.sh's .old/main)")
     parser.add_argument("--kinds", default="sg-ns")
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--tokens", type=int, default=1_000_000)
@@ -151,12 +163,12 @@ def main() -> None:
     if not args.corpus.exists():
         sys.exit(f"{args.corpus} is absent; the benchmark needs ../shared/data")
     with tempfile.TemporaryDirectory() as tmp:
-        old = checkout(args.rev, Path(tmp))
+        old = copied(args.old, Path(tmp)) if args.old else checkout(args.rev, Path(tmp))
         rounds = in_one_process if args.one_process else in_children
         if args.one_process:
             renamed(old)
         print(f"# {time.strftime('%Y-%m-%d %H:%M')}, {args.threads} thread(s), {args.tokens:,} tokens over "
-              f"{args.corpus.name}; old: {args.rev}, new: this tree; "
+              f"{args.corpus.name}; old: {args.old or args.rev}, new: this tree; "
               f"{'one process' if args.one_process else 'a process each'}")
         for kind in args.kinds.split(","):
             ratios = []
