@@ -7,7 +7,11 @@ vectors with the same code for both libraries. Peak RSS is printed as
 taken every 20 ms during training, split into private (anonymous) pages and
 pages of mapped files (the shared libraries' code, which the system can drop
 and read again), from /proc/self/status. The parent prints a table and
-the wordvec/gensim ratios.
+the wordvec/gensim ratios. Before and after each child it also times how long a
+written cache line takes to pass between two cores (``handoff.py``): on a virtual
+machine whose host sometimes runs its two CPUs apart (160-175 ns against 25-35),
+two threads on shared weights then train no faster than one, and a ratio taken in
+that state says more about the host than about the code.
 
     python benchmarks/vs_gensim.py                     # all four configurations
     python benchmarks/vs_gensim.py --configs sg-ns --workers 1
@@ -124,11 +128,16 @@ def _sample_memory(stop: threading.Event, split: dict) -> None:
 
 
 def run_child(library: str, config: str, args, workers: int, cache: str | None = None) -> dict:
-    """One child's result; ``cache``: numba's cache directory for it (an empty one compiles afresh)."""
+    """One child's result; ``cache``: numba's cache directory for it (an empty one compiles afresh).
+    With it, the cores' handoff latency (``handoff.py``) just before and just after the child."""
+    from handoff import handoff_ns
+
     cmd = [sys.executable, __file__, "--child", library, "--config", config, "--corpus", str(args.corpus),
            "--workers", str(workers), "--epochs", str(args.epochs),
            "--extra", args.wordvec_extra if library == "wordvec" else "{}"]
-    return run_json(cmd, dict(os.environ, **({"NUMBA_CACHE_DIR": cache} if cache else {})), f"{library} {config}")
+    before = handoff_ns()
+    result = run_json(cmd, dict(os.environ, **({"NUMBA_CACHE_DIR": cache} if cache else {})), f"{library} {config}")
+    return {**result, "handoff": (before, handoff_ns())}
 
 
 def run_json(cmd: list[str], env: dict, what: str) -> dict:
@@ -203,6 +212,8 @@ def _print_rows(config: str, workers: int, results: dict, alone: dict, words: in
         if r.get("training"):
             print(f"| {config} | {workers} | {lib}'s time | {r['training']:.1f} s training, "
                   f"{r['seconds'] - r['training']:.1f} s the rest | | | | | | |")
+    cores = ", ".join(f"{lib} {r['handoff'][0]:.0f} / {r['handoff'][1]:.0f} ns" for lib, r in results.items())
+    print(f"| {config} | {workers} | cores' handoff, before / after | {cores} | | | | | | |")
     own = "".join(f"; {lib} {alone[lib][1] / r['seconds']:.2f}x over its {alone[lib][0]} thread(s)"
                   for lib, r in results.items() if alone[lib][0] != workers)
     if "gensim" not in results:
