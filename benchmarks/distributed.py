@@ -39,7 +39,8 @@ from wordvec import Word2Vec
 import wordvec.training.distributed as dist
 corpus, threads, epochs, sync, distributed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "1"
 dist.HOT_EXCHANGES = int(sys.argv[6]) or dist.HOT_EXCHANGES
-quality = len(sys.argv) < 8  # --alone's processes report words/s only
+seed = {{}} if sys.argv[7] == "-" else {{"seed": int(sys.argv[7])}}  # "-": the default seed
+quality = len(sys.argv) < 9  # --alone's processes report words/s only
 said = []  # rank 0's log: the seconds each epoch spent draining and exchanging
 handler = logging.Handler()
 handler.emit = lambda record: said.append(record.getMessage())
@@ -47,7 +48,7 @@ logging.getLogger("wordvec").addHandler(handler)
 logging.getLogger("wordvec").setLevel(logging.INFO)
 start = time.perf_counter()
 model = Word2Vec(vector_size=100, window=5, negative=5, min_count=5, sample=1e-3, epochs=epochs, workers=threads,
-                 distributed=distributed, sync_words=sync, progress=False).fit(corpus)
+                 distributed=distributed, sync_words=sync, progress=False, **seed).fit(corpus)
 seconds = time.perf_counter() - start
 rank = 0
 if distributed:
@@ -64,10 +65,11 @@ if rank == 0:
 """
 
 
-def run(corpus: Path, ranks: int, threads: int, epochs: int, sync: int, hot: int = 0) -> dict:
-    """One run of ``ranks`` ranks (1: a single process); ``hot``: HOT_EXCHANGES for it (0: the default)."""
+def run(corpus: Path, ranks: int, threads: int, epochs: int, sync: int, hot: int = 0, seed: str = "-") -> dict:
+    """One run of ``ranks`` ranks (1: a single process); ``hot``: HOT_EXCHANGES for it (0: the default);
+    ``seed``: Word2Vec's (``-``: its default)."""
     code = CHILD.format(bench=str(Path(__file__).resolve().parent))
-    cmd = [sys.executable, "-c", code, str(corpus), str(threads), str(epochs), str(sync), str(int(ranks > 1)), str(hot)]
+    cmd = [sys.executable, "-c", code, str(corpus), str(threads), str(epochs), str(sync), str(int(ranks > 1)), str(hot), seed]
     if ranks > 1:
         mpiexec = shutil.which("mpiexec", path=str(Path(sys.executable).parent)) or "mpiexec"
         cmd = [mpiexec, "-n", str(ranks), *cmd]
@@ -77,7 +79,8 @@ def run(corpus: Path, ranks: int, threads: int, epochs: int, sync: int, hot: int
     except SystemExit as failed:  # a run that diverges is a result too: the next ones still run
         lines = [x for x in str(failed.code).splitlines() if x.startswith("wordvec:")] or [str(failed.code)[-300:]]
         result = {"failed": lines[0]}
-    print(f"# {ranks} x {threads}, sync_words {sync}, hot exchanges {hot or 'default'}: {result}", flush=True)  # kept should a later run fail
+    print(f"# {ranks} x {threads}, sync_words {sync}, hot exchanges {hot or 'default'}, seed {seed}: {result}",
+          flush=True)  # kept should a later run fail
     return result
 
 
@@ -93,7 +96,7 @@ def alone(corpus: Path, processes: int, threads: int, epochs: int) -> dict:
     code = CHILD.format(bench=str(Path(__file__).resolve().parent))
     path = os.pathsep.join(filter(None, (str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH"))))
     children = [subprocess.Popen([sys.executable, "-c", code, str(part), str(threads), str(epochs), str(1 << 20), "0",
-                                  "0", "alone"],
+                                  "0", "-", "alone"],
                                  stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": path})
                 for part in parts]
     outputs = [child.communicate()[0] for child in children]
@@ -130,6 +133,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2, help="single-process runs, for the spread")
     parser.add_argument("--hot-exchanges", default="0", help="from 3 ranks on, the hot rows' exchanges per whole "
                         "one (distributed.HOT_EXCHANGES), a comma-separated sweep; 0: the default")
+    parser.add_argument("--seeds", default="-", help="Word2Vec's seeds, a comma-separated list: every run once per "
+                        "seed (2 ranks of 1 thread repeat to the last digit; another seed shows their spread)")
     parser.add_argument("--alone", action="store_true", help="N processes of --threads threads, each on its own "
                         "1/N of the corpus, never communicating: the machine's ceiling for N ranks")
     args = parser.parse_args()
@@ -143,23 +148,27 @@ def main() -> None:
           f"negative 5, {args.epochs} epochs, {args.threads} threads {each}")
     if args.alone:
         return main_alone(args)
-    print("| ranks x threads | sync_words | hot exchanges | wall s | rank 0 draining / exchanging s | words/s "
+    print("| ranks x threads | sync_words | hot exchanges | seed | wall s | rank 0 draining / exchanging s | words/s "
           "| x one process | analogy | WS353 | SimLex |")
-    print("|---" * 10 + "|", flush=True)
-    runs = [("1", "-", "-", run(args.corpus, 1, args.threads, args.epochs, 1 << 20)) for _ in range(args.repeats)]
+    print("|---" * 11 + "|", flush=True)
+    seeds = args.seeds.split(",")
+    runs = [("1", "-", "-", seed, run(args.corpus, 1, args.threads, args.epochs, 1 << 20, seed=seed))
+            for seed in seeds for _ in range(args.repeats)]
     for ranks in (int(r) for r in args.ranks.split(",")):
         for sync in (int(s) for s in args.sync_words.split(",")):
             for hot in (int(h) for h in args.hot_exchanges.split(",")):
                 per = args.threads if args.per_rank else max(1, args.threads // ranks)
-                runs.append((str(ranks), sync, hot or "default", run(args.corpus, ranks, per, args.epochs, sync, hot)))
-    single = max((r["words_per_second"] for ranks, _, _, r in runs if ranks == "1" and "failed" not in r), default=0)
-    for ranks, sync, hot, r in runs:
+                runs += [(str(ranks), sync, hot or "default", seed, run(args.corpus, ranks, per, args.epochs, sync, hot,
+                                                                         seed)) for seed in seeds]
+    single = max((r["words_per_second"] for ranks, _, _, _, r in runs if ranks == "1" and "failed" not in r),
+                 default=0)
+    for ranks, sync, hot, seed, r in runs:
         per = args.threads if args.per_rank else max(1, args.threads // int(ranks))
         if "failed" in r:
-            print(f"| {ranks} x {per} | {sync} | {hot} | failed: {r['failed']} |||||||")
+            print(f"| {ranks} x {per} | {sync} | {hot} | {seed} | failed: {r['failed']} |||||||")
             continue
         ratio = f"{r['words_per_second'] / single:.2f}x" if single else "-"  # --repeats 0: no single process
-        print(f"| {ranks} x {per} | {sync} | {hot} | {r['seconds']:.1f} | {r['draining']:.1f} / {r['exchanging']:.1f} | "
+        print(f"| {ranks} x {per} | {sync} | {hot} | {seed} | {r['seconds']:.1f} | {r['draining']:.1f} / {r['exchanging']:.1f} | "
               f"{r['words_per_second']:,.0f} | {ratio} | {r['analogy']:.4f} | "
               f"{r['ws353']:.4f} | {r['simlex']:.4f} |")
 

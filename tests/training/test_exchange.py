@@ -4,7 +4,7 @@ bit for bit (every rank must reach the same weights)."""
 import numpy as np
 import pytest
 
-from wordvec.training.exchange import apply_hot, apply_whole, changes, hot_changes
+from wordvec.training.exchange import add_up_whole, apply_hot, apply_whole, changes, hot_changes
 
 
 def _matrices(seed, rows=300, dim=7):
@@ -58,3 +58,27 @@ def test_the_whole_model_gets_the_sum_and_every_rank_starts_again_from_it(damped
     buffer += others
     apply_whole(current, last, buffer, scale)
     assert np.array_equal(last, expected_last) and np.array_equal(current, expected_last)
+
+
+@pytest.mark.parametrize("damped", [False, True])
+@pytest.mark.parametrize("block", [1, 7, 300, 1000])  # 7: the last block is short (300 rows)
+def test_the_whole_model_added_up_a_block_at_a_time_is_the_whole_sum(damped, block):
+    current, last, rng = _matrices(2)
+    others = 0.01 * rng.standard_normal(current.shape, dtype=np.float32)
+    scale = rng.uniform(0.2, 1.0, (len(current), 1)).astype(np.float32) if damped else None
+    expected = current.copy(), last.copy()
+    buffer = np.empty_like(current)
+    changes(expected[0], expected[1], buffer)
+    buffer += others
+    apply_whole(*expected, buffer, scale)
+
+    seen = []
+
+    def allreduce(delta):  # the other ranks' changes of the same rows, added in place
+        start = sum(len(b) for b in seen)
+        seen.append(delta.copy())
+        delta += others[start:start + len(delta)]
+
+    add_up_whole(current, last, scale, np.empty((block, current.shape[1]), dtype=np.float32), allreduce)
+    assert [len(b) for b in seen] == [min(block, len(current) - s) for s in range(0, len(current), block)]
+    assert np.array_equal(current, expected[0]) and np.array_equal(last, expected[1])

@@ -57,7 +57,7 @@ import numpy as np
 from wordvec.engine.contract import ARCH_CBOW, LOSS_HIERARCHICAL, Settings, Tables, Weights
 from wordvec.errors import CheckpointError, ParameterError, TrainingInterrupted
 from wordvec.text.scan import Share
-from wordvec.training.exchange import apply_hot, apply_whole, changes, hot_changes
+from wordvec.training.exchange import add_up_whole, apply_hot, hot_changes
 from wordvec.training.executors import Executor
 from wordvec.training.state import CORPUS_FILE, Checkpointer, Progress, run_lock
 
@@ -66,7 +66,7 @@ INSTALL = "pip install 'wordvec[mpi]'"
 DAMPED_UPDATES = 300.0  # U0 of damping(): chosen from 4- and 8-rank runs on mix8m (BENCHMARKS.md, issue 13)
 HOT_EXCHANGES = 16  # from 3 ranks on, the hot rows are exchanged this many times per exchange of the whole model
 HOT_UPDATES = 30.0  # a row is hot when each rank updates it this many times between two whole exchanges
-EXCHANGE_BLOCK_BYTES = 1 << 20  # rows a whole exchange adds up at a time: 2,048-4,096 rows of 100 were fastest
+EXCHANGE_BLOCK_BYTES = 1 << 20  # a whole exchange's block of rows (exchange.add_up_whole): 2,048-4,096 rows of 100 fastest
 HOT_FROM_RANKS = 3  # fewer ranks keep the plain sum: at 2 the hot exchanges cost more than they gained (BENCHMARKS.md)
 _LAUNCH_VARIABLES = ("PMI_RANK", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS")
 
@@ -248,20 +248,14 @@ class Synchronised:
             apply_hot(current, last, rows, mine, summed, scale)
 
     def _combine(self) -> None:
-        """Add up the ranks' changes of every row, a block of rows at a time: each block's change, its
-        allreduce and its sum's application stay in the caches (a whole matrix at a time, each of the
-        three went to memory and back: 22-26 ms against 18 for both of mix8m's matrices, 2 ranks)."""
         from mpi4py import MPI
 
+        def allreduce(block):
+            self.comm.Allreduce(MPI.IN_PLACE, block, op=MPI.SUM)
+
         matrices = (self.weights.vectors_in, self.weights.vectors_out)
-        step = self.delta.shape[0]
         for current, last, scale in zip(matrices, self.last, self.scales):
-            for start in range(0, current.shape[0], step):
-                rows = slice(start, start + step)
-                delta = self.delta[:len(current[rows])]
-                changes(current[rows], last[rows], delta)
-                self.comm.Allreduce(MPI.IN_PLACE, delta, op=MPI.SUM)
-                apply_whole(current[rows], last[rows], delta, None if scale is None else scale[rows])
+            add_up_whole(current, last, scale, self.delta, allreduce)
             self.bytes_sent += current.nbytes
         self.progress.synced += 1
         self._safe_point()

@@ -4,13 +4,17 @@ An exchange runs on a rank's main thread while its threads train (the hot rows)
 or wait (the whole model). Written with numpy it took several passes and
 temporaries per matrix, holding the GIL through the fancy indexing: about 11 ms for
 the 10,000 hot rows of 4 or 8 ranks on mix8m, as long as the threads take to train
-the words between two hot exchanges. Each function here is one pass, without the GIL,
-and gives the numpy expressions' float32 results bit for bit (no fastmath: the ranks
-must agree).
+the words between two hot exchanges. Each compiled function here is one pass, without
+the GIL, and gives the numpy expressions' float32 results bit for bit (no fastmath: the
+ranks must agree); :func:`add_up_whole` runs the whole model's through the caches a block
+of rows at a time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
 from numba import njit
 
 
@@ -55,3 +59,19 @@ def apply_whole(current, last, delta, scale):
             s = delta[r, d] if scale is None else scale[r, 0] * delta[r, d]
             last[r, d] += s
             current[r, d] = last[r, d]
+
+
+def add_up_whole(current: np.ndarray, last: np.ndarray, scale: np.ndarray | None, buffer: np.ndarray,
+                 allreduce: Callable[[np.ndarray], None]) -> None:
+    """The whole exchange of one matrix, as many rows at a time as ``buffer`` holds: each block's
+    change (:func:`changes`) into ``buffer``, added up over the ranks in place by ``allreduce``, and
+    its sum applied (:func:`apply_whole`). A block's three steps then stay in the caches; a whole
+    matrix at a time, each went to memory and back (2 ranks on mix8m: 18 ms an exchange of both
+    matrices in blocks of 1 MiB, 22-26 ms whole)."""
+    step = buffer.shape[0]
+    for start in range(0, current.shape[0], step):
+        rows = slice(start, start + step)
+        delta = buffer[:current[rows].shape[0]]
+        changes(current[rows], last[rows], delta)
+        allreduce(delta)
+        apply_whole(current[rows], last[rows], delta, None if scale is None else scale[rows])
