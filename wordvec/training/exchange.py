@@ -67,7 +67,7 @@ def add_up_whole(current: np.ndarray, last: np.ndarray, scale: np.ndarray | None
     change (:func:`changes`) into ``buffer``, added up over the ranks in place by ``allreduce``, and
     its sum applied (:func:`apply_whole`). A block's three steps then stay in the caches; a whole
     matrix at a time, each went to memory and back (2 ranks on mix8m: 18 ms an exchange of both
-    matrices in blocks of 1 MiB, 22-26 ms whole)."""
+    matrices in blocks of 1 MiB, 22-28 ms whole)."""
     step = buffer.shape[0]
     for start in range(0, current.shape[0], step):
         rows = slice(start, start + step)
