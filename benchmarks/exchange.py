@@ -1,9 +1,12 @@
 """The row arithmetic of the ranks' exchanges: numpy's expressions (as distributed.py had them)
 against ``training.exchange``'s compiled passes, on mix8m's vocabulary and its hot rows at 4 and 8
 ranks (SG-NS defaults, sync_words 262,144). The MPI allreduce itself is left out: this is what
-each exchange costs a rank's main thread besides it.
+each exchange costs a rank's main thread besides it. Under ``mpiexec``, ``--blocks`` times instead
+the whole exchange with its allreduce (``exchange.add_up_whole``), a block of rows at a time for
+each block size given (as many rows as the vocabulary: the whole matrix at once).
 
     python benchmarks/exchange.py [--corpus ../shared/data/corpus/mix8m.txt.gz]
+    mpiexec -n 2 python benchmarks/exchange.py --blocks 1024,2048,4096,8192,60211
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from wordvec.engine.contract import Weights
 from wordvec.engine.tables import build_tables
 from wordvec.text.scan import scan_corpus
 from wordvec.training import distributed
-from wordvec.training.exchange import apply_hot, apply_whole, changes, hot_changes
+from wordvec.training.exchange import add_up_whole, apply_hot, apply_whole, changes, hot_changes
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -51,10 +54,45 @@ def median_ms(work, repeats: int) -> float:
     return 1e3 * float(np.median(times))
 
 
+def blocked(sizes: list[int], rows: int, dim: int, repeats: int = 20) -> None:
+    """Under mpiexec: ms per whole exchange of two rows x dim matrices (each rank changed every row),
+    a block of each size at a time, the ranks starting each exchange together."""
+    from mpi4py import MPI
+
+    comm = MPI.COMM_WORLD
+    rng = np.random.default_rng(comm.Get_rank())
+    matrices = [rng.random((rows, dim), dtype=np.float32) for _ in range(2)]
+    last = [m.copy() for m in matrices]
+
+    def allreduce(block):
+        comm.Allreduce(MPI.IN_PLACE, block, op=MPI.SUM)
+
+    if comm.Get_rank() == 0:
+        print(f"# {time.strftime('%Y-%m-%d')}, {comm.Get_size()} ranks, two {rows:,} x {dim} matrices, median of "
+              f"{repeats}\n| rows a block | ms an exchange |\n|---|---|")
+    for size in sizes:
+        buffer = np.empty((min(size, rows), dim), dtype=np.float32)
+        times = []
+        for _ in range(repeats + 1):  # the first loads (or compiles) the passes
+            for m in matrices:
+                m += 1e-3
+            comm.Barrier()
+            start = time.perf_counter()
+            for current, old in zip(matrices, last):
+                add_up_whole(current, old, None, buffer, allreduce)
+            times.append(time.perf_counter() - start)
+        if comm.Get_rank() == 0:
+            print(f"| {size:,} | {1e3 * float(np.median(times[1:])):.1f} |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DATA / "corpus" / "mix8m.txt.gz")
+    parser.add_argument("--blocks", help="under mpiexec: block sizes in rows, comma-separated")
+    parser.add_argument("--rows", type=int, default=60_211, help="with --blocks: the matrices' rows (mix8m's words)")
     args = parser.parse_args()
+    if args.blocks:
+        return blocked([int(b) for b in args.blocks.split(",")], args.rows, Word2Vec().vector_size)
     with tempfile.TemporaryDirectory() as tmp:
         scanned = scan_corpus(args.corpus, Path(tmp), 5, None, name=None, workers=2)
         scanned.ids.close()
