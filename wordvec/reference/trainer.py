@@ -6,8 +6,8 @@ word and negatives. It draws its random numbers from the kernel's own generator
 (``engine.cpu.rng``, ``engine.cpu.sampling``) in the same order (a window's
 negatives ``kernel.LEAD`` words before its window size), and under
 hierarchical softmax it holds the changes of the last ``settings.held_rows``
-output rows as the kernel does (added every ``kernel.HELD_WINDOWS`` windows and
-at the chunk's end), so from the same state both take the very same steps, and
+output rows as the kernel does (added every ``kernel.HELD_WINDOWS`` windows,
+``kernel.HELD_WINDOWS_CBOW`` for CBOW, and at the chunk's end), so from the same state both take the very same steps, and
 the kernel's float32 weights can be compared with these float64 ones. It is slow and meant for tests and teaching.
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from wordvec.engine.contract import ARCH_CBOW, LOSS_HIERARCHICAL, Settings, Tables
-from wordvec.engine.cpu.kernel import HELD_WINDOWS, LEAD
+from wordvec.engine.cpu.kernel import HELD_WINDOWS, HELD_WINDOWS_CBOW, LEAD
 from wordvec.engine.cpu.rng import randint, uniform
 from wordvec.engine.cpu.sampling import draw_packed
 from wordvec.reference.losses import hierarchical_softmax_loss_and_gradient, neg_sampling_loss_and_gradient
@@ -63,7 +63,7 @@ class ReferenceTrainer:
                     total += self._window(center, context, alpha, negatives[pos])
                     predictions += 1 if self.settings.arch == ARCH_CBOW else len(context)
                     windows += 1
-                    if windows % HELD_WINDOWS == 0:
+                    if windows % (HELD_WINDOWS_CBOW if self.settings.arch == ARCH_CBOW else HELD_WINDOWS) == 0:
                         self._apply_held()
             done += len(line)
         self._apply_held()

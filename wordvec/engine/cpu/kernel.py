@@ -56,7 +56,8 @@ from wordvec.engine.cpu.width import ROW, assume_equal, prefer_256_bit_vectors
 
 LEAD = 2  # windows between choosing (and prefetching) a window's output rows and computing it
 _RING = 4  # slots of chosen rows: a power of two above LEAD
-HELD_WINDOWS = 8  # windows between additions of the held rows' changes (Settings.held_rows)
+HELD_WINDOWS = 8  # skip-gram windows between additions of the held rows' changes (Settings.held_rows)
+HELD_WINDOWS_CBOW = 32  # CBOW's: a window changes each held row once, not once per context word
 _OWN = 8  # uint64s in a cache line: element _OWN of 2 * _OWN is on a line that nothing else shares
 
 
@@ -76,7 +77,10 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
     first LEAD words, then per word those of the word LEAD ahead and its window's reach.
     Under hierarchical softmax the changes of the last ``settings.held_rows``
     output rows are held and added after every HELD_WINDOWS windows that
-    predict, and at the chunk's end.
+    predict (HELD_WINDOWS_CBOW for CBOW), and at the chunk's end. A CBOW window
+    changes a held row once, a skip-gram window once per context word (about six),
+    and each addition takes the rows from the other threads' caches: CBOW adding
+    them every 8 windows ran at 0.80-0.90x of every 32 on two threads (BENCHMARKS.md).
     Every array is used borrowed (``engine/cpu/borrow.py``): the windows' loop updates no
     reference counts (1.21-1.29x faster one-thread kernels, CBOW-NS unchanged).
     The threads' random states lie side by side in one array, eight to a cache line, and
@@ -134,7 +138,7 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
                          hidden, grad, rows[s], signs[s], n_rows[s], coeffs, held, cache)
             n_predictions += m if per_context else 1
             windows += 1
-            if windows % HELD_WINDOWS == 0:
+            if windows % (HELD_WINDOWS if per_context else HELD_WINDOWS_CBOW) == 0:
                 apply_held(out, held)
         cache_leave_line(cache, weights, sentence, length, window)
         words_done += raw
