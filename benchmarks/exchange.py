@@ -2,7 +2,7 @@
 against ``training.exchange``'s compiled passes, on mix8m's vocabulary and its hot rows at 4 and 8
 ranks (SG-NS defaults, sync_words 262,144). The MPI allreduce itself is left out: this is what
 each exchange costs a rank's main thread besides it. Under ``mpiexec``, ``--blocks`` times instead
-the whole exchange with its allreduce (``exchange.add_up_whole``), a block of rows at a time for
+the whole exchange with its allreduce (``exchange.add_up``), a block of rows at a time for
 each block size given (as many rows as the vocabulary: the whole matrix at once).
 
     python benchmarks/exchange.py [--corpus ../shared/data/corpus/mix8m.txt.gz]
@@ -24,7 +24,7 @@ from wordvec.engine.contract import Weights
 from wordvec.engine.tables import build_tables
 from wordvec.text.scan import scan_corpus
 from wordvec.training import distributed
-from wordvec.training.exchange import add_up_whole, apply_hot, apply_whole, changes, hot_changes
+from wordvec.training.exchange import add_up, apply_hot, apply_sum, changes, hot_changes
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -79,7 +79,7 @@ def blocked(sizes: list[int], rows: int, dim: int, repeats: int = 20) -> None:
             comm.Barrier()
             start = time.perf_counter()
             for current, old in zip(matrices, last):
-                add_up_whole(current, old, None, buffer, allreduce)
+                add_up(current, old, None, None, buffer, allreduce)
             times.append(time.perf_counter() - start)
         if comm.Get_rank() == 0:
             print(f"| {size:,} | {1e3 * float(np.median(times[1:])):.1f} |", flush=True)
@@ -130,10 +130,12 @@ def main() -> None:
             for current, old, delta, scale in zip(matrices, last, deltas, scales):
                 numpy_whole(current, old, delta, scale)
 
+        every = np.arange(len(vocab))
+
         def compiled_wholes():
             for current, old, delta, scale in zip(matrices, last, deltas, scales):
-                changes(current, old, delta)
-                apply_whole(current, old, delta, scale)
+                changes(current, old, every, delta)
+                apply_sum(current, old, every, delta, scale)
 
         compiled_hots(), compiled_wholes()  # loaded (or compiled) before timing
         figures = [median_ms(work, repeats) for work, repeats in

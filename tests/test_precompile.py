@@ -49,12 +49,14 @@ mine, summed = np.empty((2, len(hot), last[0].shape[1]), dtype=np.float32)
 exchange.hot_changes(model.wv.vectors, last[0], hot, mine, summed)
 exchange.apply_hot(model.wv.vectors, last[0], hot, mine, summed, scale[hot])
 delta = np.empty_like(last[1])
-exchange.changes(model.wv.vectors, last[1], delta)
-exchange.apply_whole(model.wv.vectors, last[1], delta, None)
-exchange.apply_whole(model.wv.vectors, last[1], delta, distributed.damping(np.ones(len(delta)), 100.0, 4))
+for rows in (np.arange(len(delta)), np.flatnonzero(rates)[2:]):  # a block of every row, of the changed ones
+    exchange.changes(model.wv.vectors, last[1], rows, delta)
+    exchange.apply_sum(model.wv.vectors, last[1], rows, delta, None)
+    damped = distributed.damping(np.ones(len(delta)), 100.0, 4)
+    exchange.apply_sum(model.wv.vectors, last[1], rows, delta, damped)
 dispatchers = {**{f.__name__: f for pair in kernel.KERNELS.values() for f in pair},
                **{f.__name__: f for f in (exchange.hot_changes, exchange.apply_hot, exchange.changes,
-                                          exchange.apply_whole)},
+                                          exchange.apply_sum)},
                "build_alias": tables.build_alias, "build_huffman": tables.build_huffman,
                "encode_bytes": tokenize.encode_bytes, "merge_words": tokenize.merge_words,
                "rehash": tokenize.rehash,

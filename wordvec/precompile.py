@@ -81,7 +81,7 @@ def precompile(workdir: Path) -> list[str]:
 
 def _exchanges() -> None:
     """The row arithmetic of distributed runs (``training.exchange``), with the types of a run's."""
-    from wordvec.training.exchange import apply_hot, apply_whole, changes, hot_changes
+    from wordvec.training.exchange import apply_hot, apply_sum, changes, hot_changes
 
     current, last = np.zeros((2, 4, 8), dtype=np.float32)
     rows, scale = np.flatnonzero(np.ones(2)), np.ones(2, dtype=np.float32)[:, None]
@@ -89,9 +89,10 @@ def _exchanges() -> None:
     hot_changes(current, last, rows, mine, summed)
     apply_hot(current, last, rows, mine, summed, scale)
     delta = np.empty_like(current)
-    changes(current, last, delta)
-    apply_whole(current, last, delta, None)
-    apply_whole(current, last, delta, np.ones(4, dtype=np.float32)[:, None])
+    for rows in (np.arange(4), np.flatnonzero(np.ones(4))[1:]):  # a block of every row, of the changed ones
+        changes(current, last, rows, delta)
+        apply_sum(current, last, rows, delta, None)
+        apply_sum(current, last, rows, delta, np.ones(4, dtype=np.float32)[:, None])
 
 
 def main() -> int:

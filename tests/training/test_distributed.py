@@ -99,6 +99,51 @@ def test_four_ranks_with_damped_frequent_rows_train_one_model(topics, tmp_path, 
     assert _topic_gap(words, vectors[0]) > 0.5
 
 
+WIDE_SCRIPT = """
+import sys, numpy as np
+from mpi4py import MPI
+from wordvec import Word2Vec
+model = Word2Vec(vector_size=8, window=3, min_count=1, epochs=2, workers=1, sample=0, distributed=True,
+                 sync_words=1024, subwords=sys.argv[3] == "subwords", buckets=3000, progress=False)
+model.fit(sys.argv[1])
+rows = np.vstack([getattr(model, "vectors_in_", model.wv.vectors), model.vectors_out_])
+np.save(f"{sys.argv[2]}/rank{MPI.COMM_WORLD.Get_rank()}.npy", rows)
+"""
+
+
+@needs_mpi
+@pytest.mark.parametrize("subwords", ["words", "subwords"])
+def test_ranks_that_exchange_only_the_input_rows_read_end_equal(tmp_path, subwords):
+    """2,000 words, an exchange every 1,024 words a rank: each exchange carries the input rows (with
+    subwords, the bags' rows) of the words either rank read; a changed row left out would leave
+    the ranks apart."""
+    corpus = write_topics(tmp_path / "wide.txt", 1000, 600)
+    done = _mpiexec(sys.executable, "-c", WIDE_SCRIPT, str(corpus), str(tmp_path), subwords)
+    assert done.returncode == 0, done.stderr
+    assert np.array_equal(np.load(tmp_path / "rank0.npy"), np.load(tmp_path / "rank1.npy"))
+
+
+def test_the_input_rows_exchanged_are_those_of_the_words_read_since_the_last_exchange(monkeypatch):
+    """With subwords, a word's rows are its bag's; the flags start again after each exchange."""
+    import threading
+    import types
+
+    from wordvec.training.distributed import Synchronised
+    from wordvec.training.state import Progress
+
+    fake = types.ModuleType("mpi4py")
+    fake.MPI = types.SimpleNamespace(IN_PLACE=None, SUM="sum", MAX="max")
+    monkeypatch.setitem(sys.modules, "mpi4py", fake)
+    bags = np.array([0, 2, 4, 5, 7]), np.array([0, 5, 1, 6, 2, 3, 5])  # 4 words, 7 rows (3 of n-grams)
+    weights = Weights(np.zeros((7, 4), np.float32), np.zeros((4, 4), np.float32), *bags)
+    sync = Synchronised(_Threads(weights), _FourRanks(), weights, words=1000, syncs=1,
+                        progress=Progress(np.zeros(1, np.uint64), np.zeros((1, 2))), stop=threading.Event())
+    sync.submit(np.array([3, 1, -1, 3]), 0.025, 0.025)
+    assert list(sync._inputs_read()) == [1, 3, 5, 6]
+    sync.submit(np.array([0, -1]), 0.025, 0.025)
+    assert list(sync._inputs_read()) == [0, 5]
+
+
 COUNTS = np.array([500, 200, 100, 50, 20, 10, 5, 5])
 KEEP = np.linspace(0.5, 1.0, len(COUNTS))
 WINDOWS = COUNTS / COUNTS.sum() * KEEP  # windows centred on each word, per word read
@@ -356,7 +401,7 @@ def test_a_hot_exchange_is_applied_at_the_next_point_keeping_what_the_threads_ad
     sync = Synchronised(_Threads(weights), _FourRanks(), weights, words=1600, syncs=1, progress=progress,
                         stop=threading.Event(), rates=rates, round_words=100)
     assert sync.parts == 16 and [list(h[0]) for h in sync.hot] == [[0, 1], [0, 1]]
-    chunk = np.zeros(100, np.int64)
+    chunk = np.tile(np.arange(2), 50)  # the words of rows 0 and 1: the rows the threads change
     sync.submit(chunk, 0.025, 0.025)  # the first hot exchange begins: its change d = 1
     assert np.all(weights.vectors_in[:2] == 1.0) and len(sync.in_flight) == 2  # not applied yet
     sync.submit(chunk, 0.025, 0.025)  # the threads add 1 more; the first is applied, the second begins

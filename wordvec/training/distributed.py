@@ -11,6 +11,8 @@ flight and adds up the ranks' changes since the last point with an allreduce:
     w <- w_last + s_row sum_r (w_r - w_last),
 
 Hogwild across ranks, each rank's updates reaching the others at the next point.
+Of the input matrix only the rows of the words some rank read since the last point
+go (the others have w_r = w_last on every rank): on 2 ranks of mix8m half of them.
 With two ranks s_row = 1: every occurrence of a word gets its step, as in one
 process. Averaging instead (s_row = 1/N, model averaging) was measured and lost
 0.05 analogy on 2 ranks (BENCHMARKS.md): a frequent word then gets half its
@@ -57,7 +59,7 @@ import numpy as np
 from wordvec.engine.contract import ARCH_CBOW, LOSS_HIERARCHICAL, Settings, Tables, Weights
 from wordvec.errors import CheckpointError, ParameterError, TrainingInterrupted
 from wordvec.text.scan import Share
-from wordvec.training.exchange import add_up_whole, apply_hot, hot_changes
+from wordvec.training.exchange import add_up, apply_hot, hot_changes
 from wordvec.training.executors import Executor
 from wordvec.training.state import CORPUS_FILE, Checkpointer, Progress, run_lock
 
@@ -66,7 +68,7 @@ INSTALL = "pip install 'wordvec[mpi]'"
 DAMPED_UPDATES = 300.0  # U0 of damping(): chosen from 4- and 8-rank runs on mix8m (BENCHMARKS.md, issue 13)
 HOT_EXCHANGES = 16  # from 3 ranks on, the hot rows are exchanged this many times per exchange of the whole model
 HOT_UPDATES = 30.0  # a row is hot when each rank updates it this many times between two whole exchanges
-EXCHANGE_BLOCK_BYTES = 1 << 20  # a whole exchange's block of rows (exchange.add_up_whole): 2,048-4,096 rows of 100 fastest
+EXCHANGE_BLOCK_BYTES = 1 << 20  # a whole exchange's block (exchange.add_up): 2,048-4,096 rows of 100 fastest
 HOT_FROM_RANKS = 3  # fewer ranks keep the plain sum: at 2 the hot exchanges cost more than they gained (BENCHMARKS.md)
 _LAUNCH_VARIABLES = ("PMI_RANK", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS")
 
@@ -151,6 +153,8 @@ class Synchronised:
         self.last = [weights.vectors_in.copy(), weights.vectors_out.copy()]
         rows = max(1, EXCHANGE_BLOCK_BYTES // weights.vectors_in[:1].nbytes)  # (made once: a fresh one each exchange
         self.delta = np.empty((rows, weights.vectors_in.shape[1]), dtype=np.float32)  # page-faults)
+        words_in = len(weights.vectors_in) if weights.bag_indptr is None else len(weights.bag_indptr) - 1
+        self.read = np.zeros(words_in, dtype=np.uint8)  # 1: a word in a chunk since the last whole exchange
         self.done = progress.done - progress.epoch * words  # this epoch's words, resumed mid-epoch
         self.bytes_sent, self.draining, self.exchanging = 0, 0.0, 0.0  # this epoch's bytes and seconds
         self.scales = [None, None]  # 2 ranks keep the plain sum
@@ -173,6 +177,7 @@ class Synchronised:
     def submit(self, chunk: np.ndarray, alpha_start: float, alpha_end: float) -> None:
         self.local.submit(chunk, alpha_start, alpha_end)
         self.done += int(np.count_nonzero(chunk >= 0))
+        self.read[chunk[chunk >= 0]] = 1
         for request in self.in_flight:  # MPI moves a collective on only inside its calls
             request.Test()
         while (self.progress.synced < self.syncs
@@ -254,11 +259,27 @@ class Synchronised:
             self.comm.Allreduce(MPI.IN_PLACE, block, op=MPI.SUM)
 
         matrices = (self.weights.vectors_in, self.weights.vectors_out)
-        for current, last, scale in zip(matrices, self.last, self.scales):
-            add_up_whole(current, last, scale, self.delta, allreduce)
-            self.bytes_sent += current.nbytes
+        for current, last, rows, scale in zip(matrices, self.last, (self._inputs_read(), None), self.scales):
+            add_up(current, last, rows, scale, self.delta, allreduce)
+            self.bytes_sent += current[:1].nbytes * (len(current) if rows is None else len(rows))
         self.progress.synced += 1
         self._safe_point()
+
+    def _inputs_read(self) -> np.ndarray:
+        """The input rows of the words any rank read since the last whole exchange (its bag's, with
+        subwords), the same on every rank: the only input rows a rank's threads changed. The output
+        rows are not known here (the negatives are drawn in the kernels) and go whole."""
+        from mpi4py import MPI
+
+        self.comm.Allreduce(MPI.IN_PLACE, self.read, op=MPI.MAX)
+        self.bytes_sent += self.read.nbytes
+        words, self.read[:] = self.read.astype(bool), 0
+        bags = self.weights.bag_indptr
+        if bags is None:
+            return np.flatnonzero(words)
+        rows = np.zeros(len(self.weights.vectors_in), dtype=bool)
+        rows[self.weights.bag_indices[np.repeat(words, np.diff(bags))]] = True
+        return np.flatnonzero(rows)
 
     def _safe_point(self) -> None:
         """Every rank idle and equal: agree on a checkpoint (rank 0's clock) or a stop (any rank's request)."""

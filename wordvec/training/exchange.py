@@ -6,7 +6,7 @@ temporaries per matrix, holding the GIL through the fancy indexing: about 11 ms 
 the 10,000 hot rows of 4 or 8 ranks on mix8m, as long as the threads take to train
 the words between two hot exchanges. Each compiled function here is one pass, without
 the GIL, and gives the numpy expressions' float32 results bit for bit (no fastmath: the
-ranks must agree); :func:`add_up_whole` runs the whole model's through the caches a block
+ranks must agree); :func:`add_up` runs the whole model's through the caches a block
 of rows at a time.
 """
 
@@ -44,34 +44,39 @@ def apply_hot(current, last, rows, mine, summed, scale):
 
 
 @njit(cache=True, nogil=True)
-def changes(current, last, delta):
-    """delta = current - last, row by row: this rank's change of every row."""
-    for r in range(current.shape[0]):
+def changes(current, last, rows, delta):
+    """delta[i] = current[rows[i]] - last[rows[i]]: this rank's change of each row."""
+    for i in range(rows.shape[0]):
+        r = rows[i]
         for d in range(current.shape[1]):
-            delta[r, d] = current[r, d] - last[r, d]
+            delta[i, d] = current[r, d] - last[r, d]
 
 
 @njit(cache=True, nogil=True)
-def apply_whole(current, last, delta, scale):
-    """last += scale delta (``scale`` a column, or None: the plain sum), then current = last."""
-    for r in range(current.shape[0]):
+def apply_sum(current, last, rows, delta, scale):
+    """With r = rows[i]: last[r] += scale[r] delta[i] (``scale`` a column, or None: the plain sum),
+    then current[r] = last[r]."""
+    for i in range(rows.shape[0]):
+        r = rows[i]
         for d in range(current.shape[1]):
-            s = delta[r, d] if scale is None else scale[r, 0] * delta[r, d]
+            s = delta[i, d] if scale is None else scale[r, 0] * delta[i, d]
             last[r, d] += s
             current[r, d] = last[r, d]
 
 
-def add_up_whole(current: np.ndarray, last: np.ndarray, scale: np.ndarray | None, buffer: np.ndarray,
-                 allreduce: Callable[[np.ndarray], None]) -> None:
-    """The whole exchange of one matrix, as many rows at a time as ``buffer`` holds: each block's
-    change (:func:`changes`) into ``buffer``, added up over the ranks in place by ``allreduce``, and
-    its sum applied (:func:`apply_whole`). A block's three steps then stay in the caches; a whole
-    matrix at a time, each went to memory and back (2 ranks on mix8m: 18 ms an exchange of both
-    matrices in blocks of 1 MiB, 22-28 ms whole)."""
-    step = buffer.shape[0]
-    for start in range(0, current.shape[0], step):
-        rows = slice(start, start + step)
-        delta = buffer[:current[rows].shape[0]]
-        changes(current[rows], last[rows], delta)
+def add_up(current: np.ndarray, last: np.ndarray, rows: np.ndarray | None, scale: np.ndarray | None,
+           buffer: np.ndarray, allreduce: Callable[[np.ndarray], None]) -> None:
+    """The whole exchange of one matrix: the ``rows`` that any rank changed (ascending; None: every
+    row), as many at a time as ``buffer`` holds: each block's change (:func:`changes`) into
+    ``buffer``, added up over the ranks in place by ``allreduce``, and its sum applied
+    (:func:`apply_sum`). A block's three steps then stay in the caches; a whole matrix at a
+    time, each went to memory and back (2 ranks on mix8m: 18 ms an exchange of both matrices
+    in blocks of 1 MiB, 22-28 ms whole). A row that no rank changed has current = last on
+    every rank, and its sum of changes is 0: leaving it out changes nothing."""
+    n, step = (current.shape[0] if rows is None else rows.shape[0]), buffer.shape[0]
+    for start in range(0, n, step):
+        which = np.arange(start, min(start + step, n)) if rows is None else rows[start:start + step]
+        delta = buffer[:which.shape[0]]
+        changes(current, last, which, delta)
         allreduce(delta)
-        apply_whole(current[rows], last[rows], delta, None if scale is None else scale[rows])
+        apply_sum(current, last, which, delta, scale)
