@@ -335,9 +335,10 @@ class _Request:
     """A fake rank's allreduce in flight: the other three ranks' changes equal this one's."""
 
     def __init__(self, buffer):
-        self.buffer, self.done = buffer, False
+        self.buffer, self.done, self.tests = buffer, False, 0
 
     def Test(self):  # mpi4py's names
+        self.tests += 1
         return self.done
 
     def Wait(self):
@@ -373,11 +374,14 @@ class _Threads:
     """An executor whose every chunk adds 1 to rows 0 and 1 of both matrices (the hot ones)."""
 
     def __init__(self, weights):
-        self.weights = weights
+        self.weights, self.idle = weights, []
 
-    def submit(self, chunk, alpha_start, alpha_end):
+    def submit(self, chunk, alpha_start, alpha_end, idle=None):
         self.weights.vectors_in[:2] += 1.0
         self.weights.vectors_out[:2] += 1.0
+        self.idle.append(idle)
+        if idle is not None:  # as a submit waiting for room does
+            idle()
 
     def wait(self):
         pass
@@ -398,13 +402,17 @@ def test_a_hot_exchange_is_applied_at_the_next_point_keeping_what_the_threads_ad
     weights = Weights(np.zeros((8, 4), np.float32), np.zeros((8, 4), np.float32), None, None)
     rates = [np.array([1.0, 1.0] + [1e-6] * 6)] * 2  # rows 0 and 1 hot: updated at every word
     progress = Progress(np.zeros(1, np.uint64), np.zeros((1, 2)))
-    sync = Synchronised(_Threads(weights), _FourRanks(), weights, words=1600, syncs=1, progress=progress,
+    threads = _Threads(weights)
+    sync = Synchronised(threads, _FourRanks(), weights, words=1600, syncs=1, progress=progress,
                         stop=threading.Event(), rates=rates, round_words=100)
     assert sync.parts == 16 and [list(h[0]) for h in sync.hot] == [[0, 1], [0, 1]]
     chunk = np.tile(np.arange(2), 50)  # the words of rows 0 and 1: the rows the threads change
     sync.submit(chunk, 0.025, 0.025)  # the first hot exchange begins: its change d = 1
     assert np.all(weights.vectors_in[:2] == 1.0) and len(sync.in_flight) == 2  # not applied yet
+    first, tests = sync.in_flight, [r.tests for r in sync.in_flight]
     sync.submit(chunk, 0.025, 0.025)  # the threads add 1 more; the first is applied, the second begins
+    assert threads.idle[0] is None and threads.idle[1] is not None  # with one in flight, a waiting submit
+    assert all(r.tests > t for r, t in zip(first, tests))  # moves it on
     s = sync.hot[0][1]  # the hot rows' damping
     assert np.allclose(sync.last[0][:2], 4 * s) and np.allclose(sync.last[1][:2], 4 * s)
     assert np.allclose(weights.vectors_in[:2], 4 * s + 1.0) and np.allclose(weights.vectors_out[:2], 4 * s + 1.0)

@@ -21,13 +21,15 @@ from wordvec.engine import Backend
 from wordvec.engine.contract import ChunkResult
 
 OnResult = Callable[[int, ChunkResult, float], None]  # (stream, result, alpha_end), from any thread
+IDLE_SECONDS = 0.0005  # while a submit waits for room: how often it calls its idle function
 
 
 class Executor(Protocol):
     """Trains submitted chunks; ``on_result`` is called once per finished chunk."""
 
-    def submit(self, chunk: np.ndarray, alpha_start: float, alpha_end: float) -> None:
-        """Queue a chunk (may block while the executor is busy)."""
+    def submit(self, chunk: np.ndarray, alpha_start: float, alpha_end: float,
+               idle: Callable[[], None] | None = None) -> None:
+        """Queue a chunk (may block while the executor is busy, calling ``idle`` now and then)."""
 
     def wait(self) -> None:
         """Return once every submitted chunk is trained; raise the first error a chunk raised."""
@@ -66,11 +68,20 @@ class HogwildThreads:
                 self._jobs.task_done()
         self._jobs.task_done()
 
-    def submit(self, chunk: np.ndarray, alpha_start: float, alpha_end: float) -> None:
-        """Queue a chunk for the next free thread (blocks while the queue is full)."""
+    def submit(self, chunk: np.ndarray, alpha_start: float, alpha_end: float,
+               idle: Callable[[], None] | None = None) -> None:
+        """Queue a chunk for the next free thread; while the queue is full, block, calling ``idle``
+        every :data:`IDLE_SECONDS` if given (the distributed executor moves its allreduces on)."""
         if self._errors:
             raise self._errors[0]
-        self._jobs.put((chunk, alpha_start, alpha_end))
+        job = (chunk, alpha_start, alpha_end)
+        while idle is not None:
+            try:
+                self._jobs.put(job, timeout=IDLE_SECONDS)
+                return
+            except queue.Full:
+                idle()
+        self._jobs.put(job)
 
     def wait(self) -> None:
         """Return once every queued chunk is trained; raise the first error a thread raised."""
