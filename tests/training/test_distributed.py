@@ -144,6 +144,31 @@ def test_the_input_rows_exchanged_are_those_of_the_words_read_since_the_last_exc
     assert list(sync._inputs_read()) == [0, 5]
 
 
+def test_two_ranks_damp_only_the_rows_updated_thousands_of_times(monkeypatch):
+    """No hot exchanges at 2 ranks, and a damping that leaves rows updated up to hundreds of times
+    between two exchanges near the plain sum (3 ranks and more damp those towards the mean)."""
+    import threading
+    import types
+
+    from wordvec.training.distributed import DAMPED_UPDATES, DAMPED_UPDATES_TWO, Synchronised
+    from wordvec.training.state import Progress
+
+    fake = types.ModuleType("mpi4py")
+    fake.MPI = types.SimpleNamespace(IN_PLACE=None, SUM="sum", MAX="max")
+    monkeypatch.setitem(sys.modules, "mpi4py", fake)
+    two = _FourRanks()
+    two.Get_size, two.allreduce = (lambda: 2), (lambda value: 2 * value)
+    weights = Weights(np.zeros((4, 4), np.float32), np.zeros((4, 4), np.float32), None, None)
+    rates = np.array([0.1, 0.005, 1e-4, 1e-6])  # updates per word read: 10,000, 500, 10 and 0.1 between exchanges
+    sync = Synchronised(_Threads(weights), two, weights, words=100_000, syncs=1, stop=threading.Event(),
+                        progress=Progress(np.zeros(1, np.uint64), np.zeros((1, 2))), rates=[rates, rates])
+    assert sync.parts == 1 and sync.hot == []
+    scale = sync.scales[0][:, 0]
+    assert np.array_equal(sync.scales[0], damping(rates, 100_000, 2, DAMPED_UPDATES_TWO))
+    assert scale[0] < 0.7 and scale[1] > 0.95 and scale[3] > 0.9999
+    assert scale[1] > damping(rates, 100_000, 2, DAMPED_UPDATES)[1, 0] + 0.2
+
+
 COUNTS = np.array([500, 200, 100, 50, 20, 10, 5, 5])
 KEEP = np.linspace(0.5, 1.0, len(COUNTS))
 WINDOWS = COUNTS / COUNTS.sum() * KEEP  # windows centred on each word, per word read

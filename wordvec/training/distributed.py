@@ -13,16 +13,18 @@ flight and adds up the ranks' changes since the last point with an allreduce:
 Hogwild across ranks, each rank's updates reaching the others at the next point.
 Of the input matrix only the rows of the words some rank read since the last point
 go (the others have w_r = w_last on every rank): on 2 ranks of mix8m half of them.
-With two ranks s_row = 1: every occurrence of a word gets its step, as in one
+With s_row = 1 (the plain sum) every occurrence of a word gets its step, as in one
 process. Averaging instead (s_row = 1/N, model averaging) was measured and lost
 0.05 analogy on 2 ranks (BENCHMARKS.md): a frequent word then gets half its
 steps. But with 4 and 8 ranks the plain sum diverged (3 were not measured). Our
 reading: a row that every rank updates hundreds of times between two exchanges
 (a frequent word's) moves on each rank about as far as its gradients let it, and
-N such moves added up overshoot. So from 3 ranks on, the rows are damped by how
-often each rank updates them (:func:`damping`): from s = 1 for rows each rank
-touches a few times (a rare word's change is that rank's alone) down towards
-1/N, the mean, for the most frequent.
+N such moves added up overshoot. So the rows are damped by how often each rank
+updates them (:func:`damping`): from s = 1 for rows each rank touches a few times
+(a rare word's change is that rank's alone) down towards 1/N, the mean, for the
+most frequent. Two ranks overshoot far less and damp only the rows updated
+thousands of times (U0 :data:`DAMPED_UPDATES_TWO`); damped as from 3 ranks on,
+they lost quality on every set (BENCHMARKS.md).
 
 From 3 ranks on, the hot rows (those each rank updates at least :data:`HOT_UPDATES`
 times between two exchanges) are also exchanged :data:`HOT_EXCHANGES` - 1 times in
@@ -66,10 +68,11 @@ from wordvec.training.state import CORPUS_FILE, Checkpointer, Progress, run_lock
 logger = logging.getLogger("wordvec")
 INSTALL = "pip install 'wordvec[mpi]'"
 DAMPED_UPDATES = 300.0  # U0 of damping(): chosen from 4- and 8-rank runs on mix8m (BENCHMARKS.md, issue 13)
+DAMPED_UPDATES_TWO = 10_000.0  # 2 ranks': of 300, 1,000, 3,000, 10,000 and none, kept every figure in 1 process's spread
 HOT_EXCHANGES = 16  # from 3 ranks on, the hot rows are exchanged this many times per exchange of the whole model
 HOT_UPDATES = 30.0  # a row is hot when each rank updates it this many times between two whole exchanges
 EXCHANGE_BLOCK_BYTES = 1 << 20  # a whole exchange's block (exchange.add_up): 2,048-4,096 rows of 100 fastest
-HOT_FROM_RANKS = 3  # fewer ranks keep the plain sum: at 2 the hot exchanges cost more than they gained (BENCHMARKS.md)
+HOT_FROM_RANKS = 3  # 2 ranks have no hot exchanges: there they cost more than they gained (BENCHMARKS.md)
 _LAUNCH_VARIABLES = ("PMI_RANK", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS")
 
 
@@ -157,12 +160,14 @@ class Synchronised:
         self.read = np.zeros(words_in, dtype=np.uint8)  # 1: a word in a chunk since the last whole exchange
         self.done = progress.done - progress.epoch * words  # this epoch's words, resumed mid-epoch
         self.bytes_sent, self.draining, self.exchanging = 0, 0.0, 0.0  # this epoch's bytes and seconds
-        self.scales = [None, None]  # 2 ranks keep the plain sum
+        self.scales = [None, None]  # one rank (or no rates): the plain sum
         self.hot, self.parts = [], 1
-        if rates is not None and comm.Get_size() >= HOT_FROM_RANKS:
+        if rates is not None and comm.Get_size() >= 2:
             between = comm.allreduce(words) / comm.Get_size() / syncs  # a rank's words between exchanges, on average
-            self.scales = [damping(r, between, comm.Get_size()) for r in rates]
-            self.parts = hot_parts(between, round_words)
+            u0 = DAMPED_UPDATES if comm.Get_size() >= HOT_FROM_RANKS else DAMPED_UPDATES_TWO
+            self.scales = [damping(r, between, comm.Get_size(), u0) for r in rates]
+            if comm.Get_size() >= HOT_FROM_RANKS:
+                self.parts = hot_parts(between, round_words)
         if self.parts > 1:
             for scale, rate in zip(self.scales, rates):  # a hot row's change spans a part: damped by its updates then
                 hot = comm.bcast(np.flatnonzero(rate * between >= HOT_UPDATES), root=0)  # rank 0's, lest floats differ
