@@ -159,7 +159,7 @@ def test_two_ranks_damp_only_the_rows_updated_thousands_of_times(monkeypatch):
     two = _FourRanks()
     two.Get_size, two.allreduce = (lambda: 2), (lambda value: 2 * value)
     weights = Weights(np.zeros((4, 4), np.float32), np.zeros((4, 4), np.float32), None, None)
-    rates = np.array([0.1, 0.005, 1e-4, 1e-6])  # updates per word read: 10,000, 500, 10 and 0.1 between exchanges
+    rates = np.array([0.1, 0.005, 1e-4, 1e-6])  # per word: 10,000, 500, 10, 0.1 updates between exchanges
     sync = Synchronised(_Threads(weights), two, weights, words=100_000, syncs=1, stop=threading.Event(),
                         progress=Progress(np.zeros(1, np.uint64), np.zeros((1, 2))), rates=[rates, rates])
     assert sync.parts == 1 and sync.hot == []

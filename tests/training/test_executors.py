@@ -34,7 +34,7 @@ def test_a_submit_waiting_for_room_calls_idle_until_there_is_room():
         threads.submit(np.array([1]), 0.025, 0.025, idle)  # the queue's one place: no wait
         assert calls == []
         threads.submit(np.array([2]), 0.025, 0.025, idle)  # no room until the gate opens
-        assert len(calls) >= 5 and set(calls) == {threading.get_ident()}  # called here, in the submitting thread
+        assert len(calls) >= 5 and set(calls) == {threading.get_ident()}  # called in the submitting thread
         threads.wait()
     assert done == [0, 1, 2]
 

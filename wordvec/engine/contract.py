@@ -63,7 +63,8 @@ class Settings(NamedTuple):
     negative: int
     cbow_mean_gradient: bool  # CBOW: 1/n of the mean's gradient to each context word (exact) or all of it
     held_rows: int = 0  # hierarchical softmax: the last held_rows output rows (the nodes nearest the root)
-    # get their changes in a thread's own buffer, added every HELD_WINDOWS windows and at the chunk's end:
+    # get their changes in a thread's own buffer, added every few windows (kernel.HELD_WINDOWS, and
+    # kernel.HELD_WINDOWS_CBOW for CBOW) and at the chunk's end:
     # every prediction writes them, and threads writing one row at once wait on each other's caches
 
 

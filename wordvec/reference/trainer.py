@@ -7,8 +7,9 @@ word and negatives. It draws its random numbers from the kernel's own generator
 negatives ``kernel.LEAD`` words before its window size), and under
 hierarchical softmax it holds the changes of the last ``settings.held_rows``
 output rows as the kernel does (added every ``kernel.HELD_WINDOWS`` windows,
-``kernel.HELD_WINDOWS_CBOW`` for CBOW, and at the chunk's end), so from the same state both take the very same steps, and
-the kernel's float32 weights can be compared with these float64 ones. It is slow and meant for tests and teaching.
+``kernel.HELD_WINDOWS_CBOW`` for CBOW, and at the chunk's end), so from the same
+state both take the very same steps, and the kernel's float32 weights can be compared
+with these float64 ones. It is slow and meant for tests and teaching.
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ class ReferenceTrainer:
                     total += self._window(center, context, alpha, negatives[pos])
                     predictions += 1 if self.settings.arch == ARCH_CBOW else len(context)
                     windows += 1
-                    if windows % (HELD_WINDOWS_CBOW if self.settings.arch == ARCH_CBOW else HELD_WINDOWS) == 0:
+                    every = HELD_WINDOWS_CBOW if self.settings.arch == ARCH_CBOW else HELD_WINDOWS
+                    if windows % every == 0:
                         self._apply_held()
             done += len(line)
         self._apply_held()

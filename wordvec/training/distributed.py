@@ -68,7 +68,7 @@ from wordvec.training.state import CORPUS_FILE, Checkpointer, Progress, run_lock
 logger = logging.getLogger("wordvec")
 INSTALL = "pip install 'wordvec[mpi]'"
 DAMPED_UPDATES = 300.0  # U0 of damping(): chosen from 4- and 8-rank runs on mix8m (BENCHMARKS.md, issue 13)
-DAMPED_UPDATES_TWO = 10_000.0  # 2 ranks': of 300, 1,000, 3,000, 10,000 and none, the best SimLex (BENCHMARKS.md)
+DAMPED_UPDATES_TWO = 10_000.0  # 2 ranks': of 300, 1,000, 3,000, 10,000, none: the best SimLex (BENCHMARKS.md)
 HOT_EXCHANGES = 16  # from 3 ranks on, the hot rows are exchanged this many times per exchange of the whole model
 HOT_UPDATES = 30.0  # a row is hot when each rank updates it this many times between two whole exchanges
 EXCHANGE_BLOCK_BYTES = 1 << 20  # a whole exchange's block (exchange.add_up): 2,048-4,096 rows of 100 fastest
