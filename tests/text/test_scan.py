@@ -1,3 +1,4 @@
+import bisect
 import gzip
 import threading
 import time
@@ -242,10 +243,17 @@ def test_bad_bytes_late_in_a_file_name_its_line_with_any_number_of_threads(tmp_p
     assert not [t for t in threading.enumerate() if t.name == "wordvec-read-ahead"]
 
 
-@pytest.mark.parametrize("parts", [1, 2, 3, 5])
-def test_shares_scanned_apart_give_the_vocabulary_and_ids_of_one_scan(tmp_path, parts):
-    """Each share reads its byte ranges only; merged, they are the serial scan: vocabulary, counts,
-    and the ids of the shares one after another (a plain file cut mid-line, a short one, a .gz)."""
+def _lines(ids):
+    """The lines of an ids array (each a tuple of ids), in order."""
+    ends = np.flatnonzero(ids == -1)
+    return [tuple(ids[a + 1:b]) for a, b in zip(np.concatenate([[-1], ends[:-1]]), ends)]
+
+
+@pytest.mark.parametrize(("parts", "workers"), [(1, 1), (2, 1), (3, 3), (5, 1)])
+def test_shares_scanned_apart_give_the_vocabulary_and_ids_of_one_scan(tmp_path, parts, workers):
+    """Each share reads its byte ranges only; merged, they are the serial scan: vocabulary (ties of
+    count in the order of first appearance), counts, and every line's ids, each line in exactly
+    one share (a plain file cut mid-line, a short one, a .gz)."""
     rng = np.random.default_rng(4)
     text = "\n".join(" ".join(f"w{x}" for x in rng.zipf(1.5, rng.integers(0, 15)) % 300) for _ in range(4000))
     (tmp_path / "a.txt").write_text(text)  # no final line end
@@ -257,7 +265,8 @@ def test_shares_scanned_apart_give_the_vocabulary_and_ids_of_one_scan(tmp_path, 
     gather, scanned = _Allgather(parts), [None] * parts
 
     def scan(rank):
-        scanned[rank] = scan_corpus(corpus, tmp_path, 2, None, name=f"{rank}.ids", share=gather.share(rank))
+        scanned[rank] = scan_corpus(corpus, tmp_path, 2, None, name=f"{rank}.ids", share=gather.share(rank),
+                                    workers=workers)
 
     threads = [threading.Thread(target=scan, args=(rank,)) for rank in range(parts)]
     for t in threads:
@@ -266,10 +275,54 @@ def test_shares_scanned_apart_give_the_vocabulary_and_ids_of_one_scan(tmp_path, 
         t.join()
     for s in scanned:
         assert s.vocab.words == serial.vocab.words and np.array_equal(s.vocab.counts, serial.vocab.counts)
-    assert np.array_equal(np.concatenate([_all_ids(s) for s in scanned]), _all_ids(serial))
+    assert sorted(line for s in scanned for line in _lines(_all_ids(s))) == sorted(_lines(_all_ids(serial)))
     assert sum(s.n_words for s in scanned) == serial.n_words and sum(s.n_tokens for s in scanned) == serial.n_tokens
     if parts > 1:
         assert all(s.n_tokens < serial.n_tokens for s in scanned)  # nobody read everything
+
+
+def test_shares_are_spread_over_the_corpus(tmp_path):
+    """Every share holds lines from the first and the last eighth of a file (sources one after
+    another reach every process), each line in one share."""
+    path = tmp_path / "a.txt"
+    path.write_text("".join(f"w{i} x{i % 7}\n" for i in range(8000)))
+    gather, scanned = _Allgather(2), [None, None]
+
+    def scan(rank):
+        scanned[rank] = scan_corpus(path, tmp_path, 1, None, name=f"{rank}.ids", share=gather.share(rank))
+
+    threads = [threading.Thread(target=scan, args=(rank,)) for rank in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    vocab = scanned[0].vocab
+    for s in scanned:
+        numbers = [int(vocab.words[line[0]][1:]) for line in _lines(_all_ids(s))]
+        assert min(numbers) < 1000 and max(numbers) >= 7000, (min(numbers), max(numbers))
+    assert sorted(int(vocab.words[line[0]][1:]) for s in scanned for line in _lines(_all_ids(s))) == list(range(8000))
+
+
+@pytest.mark.parametrize(("parts", "pieces"), [(1, 1), (2, 1), (3, 4), (4, 8)])
+def test_byte_ranges_cover_every_byte_once_dealt_in_turn(tmp_path, parts, pieces):
+    """The ranges of all shares tile each file; share k's uncompressed ranges are the k-th, the
+    (k + parts)-th, ... of parts x pieces; a compressed file goes whole to one share."""
+    (tmp_path / "a.txt").write_bytes(b"x" * 1000)
+    (tmp_path / "b.txt").write_bytes(b"y" * 600)
+    with gzip.open(tmp_path / "c.gz", "wb") as f:
+        f.write(b"z\n")
+    files = [tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.gz"]
+    shares = corpus.byte_ranges(files, parts, pieces)
+    offsets = {files[0]: 0, files[1]: 1000, files[2]: 1600}
+    tiles = sorted((offsets[p] + start, offsets[p] + (end if end is not None else p.stat().st_size), k)
+                   for k, share in enumerate(shares) for p, start, end in share if p.suffix == ".txt")
+    assert [a for a, _, _ in tiles] == [0] + [b for _, b, _ in tiles[:-1]] and tiles[-1][1] == 1600
+    cut, total = parts * pieces, sum(p.stat().st_size for p in files)  # the cuts count the .gz's bytes too
+    bounds = [c * total // cut for c in range(cut + 1)]
+    for a, b, k in tiles:  # each range lies within one cut, and its cut is dealt to share k
+        c = bisect.bisect_right(bounds, a) - 1
+        assert (c - k) % parts == 0 and b <= bounds[c + 1]
+    assert sum(p.suffix == ".gz" for share in shares for p, _, _ in share) == 1
 
 
 def test_shares_left_without_anything_to_read_are_reported(tmp_path, caplog):

@@ -158,22 +158,28 @@ def _seek_line(f: BinaryIO, start: int, end: int | None) -> int | None:
     return None if end is None else max(0, end - f.tell())
 
 
-def byte_ranges(files: list[Path], parts: int) -> list[list[tuple[Path, int, int | None]]]:
-    """``parts`` shares of ``files``, each a list of (path, start, end) in corpus order: uncompressed
-    files are cut into byte ranges of about equal size (whole lines, see :func:`read_blocks`),
-    compressed ones go whole to the share where they begin."""
+def byte_ranges(files: list[Path], parts: int, pieces: int = 1) -> list[list[tuple[Path, int, int | None]]]:
+    """``parts`` shares of ``files``, each a list of (path, start, end) in corpus order.
+
+    Uncompressed files are cut into ``parts`` x ``pieces`` byte ranges of about equal size
+    (whole lines, see :func:`read_blocks`), dealt in turn: share k takes ranges k, k + parts,
+    k + 2 parts, ... With ``pieces`` > 1 every share holds text from all along the corpus, so
+    that processes training their shares side by side meet the same mixture of its parts (a
+    corpus of sources one after another would otherwise give one process the first source
+    and another the last). Compressed files go whole to the share where they begin,
+    counted in ``parts`` equal stretches.
+    """
     sizes = [p.stat().st_size for p in files]
-    total, shares = max(sum(sizes), 1), [[] for _ in range(parts)]
+    total, shares, cuts = max(sum(sizes), 1), [[] for _ in range(parts)], parts * pieces
     offset = 0
     for path, size in zip(files, sizes):
-        first = min(parts - 1, offset * parts // total)
         if path.suffix.lower() in _OPENERS or size == 0:
-            shares[first].append((path, 0, None))
+            shares[min(parts - 1, offset * parts // total)].append((path, 0, None))
         else:
-            for k in range(first, parts):
-                lo, hi = max(offset, k * total // parts), min(offset + size, (k + 1) * total // parts)
-                if hi > lo or (k == parts - 1 and lo < offset + size):
-                    shares[k].append((path, lo - offset, None if hi >= offset + size else hi - offset))
+            for k in range(min(cuts - 1, offset * cuts // total), cuts):
+                lo, hi = max(offset, k * total // cuts), min(offset + size, (k + 1) * total // cuts)
+                if hi > lo:
+                    shares[k % parts].append((path, lo - offset, None if hi >= offset + size else hi - offset))
         offset += size
     return shares
 

@@ -46,6 +46,7 @@ SEPARATOR = -1
 _FLUSH_TOKENS = 1 << 20
 TAIL_CHUNK = 4096  # the smallest chunk an epoch's tail is cut into (see iter_chunks)
 PIECE = 4096  # ids of a stretch written at a time when the corpus is interleaved
+SHARE_PIECES = 8  # stretches of each process's share, spread over the corpus (see byte_ranges)
 
 
 class _ProvisionalIds(dict):
@@ -109,7 +110,7 @@ def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | Non
             if share is not None:
                 words, counts, mine, local = _encode_share(files, raw, workers, share)
             else:
-                words, counts = (_encode_files([(path, 0, None) for path in files], raw, workers)
+                words, counts = (_encode_files([(path, 0, None) for path in files], raw, workers)[:2]
                                  if files is not None else _encode_token_lists(corpus, raw))
                 mine, local = None, counts
             n_tokens = int(local.sum())
@@ -135,54 +136,62 @@ def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | Non
 
 
 def _encode_files(parts: list[tuple[Path, int, int | None]], raw: BinaryIO,
-                  workers: int = 1) -> tuple[Callable, np.ndarray]:
+                  workers: int = 1) -> tuple[Callable, np.ndarray, np.ndarray]:
     """Write provisional ids of the words of every (file, start, end) byte range to ``raw``.
-    Returns a function from provisional ids to words, and the counts.
+    Returns a function from provisional ids to words, the counts, and the number of
+    distinct words after each range (the words new in range i are ids ends[i-1] to ends[i]).
 
     With several ``workers``, threads tokenize blocks with tables of their own
     while this thread merges each block's table into the global one, in block
     order: the ids, the counts and the file are those of the serial pass. Another
     thread reads (and decompresses) the blocks meanwhile.
     """
-    table = WordTable()
-    blocks = (block for path, start, end in parts for block in read_blocks(path, start, end))
+    table, ends = WordTable(), np.zeros(len(parts), dtype=np.int64)
+    blocks = ((i, block) for i, (path, start, end) in enumerate(parts) for block in read_blocks(path, start, end))
     if workers <= 1:
-        for block in blocks:
+        for i, block in blocks:
             table.encode(block).tofile(raw)
+            ends[i] = table.n_words
     else:
         with ThreadPoolExecutor(workers) as pool:
-            for local, ids in _in_order(pool, _encode_alone, read_ahead(blocks, workers + 1), workers + 1):
+            tagged = _in_order(pool, lambda item: (item[0], *_encode_alone(item[1])),
+                               read_ahead(blocks, workers + 1), workers + 1)
+            for i, local, ids in tagged:
                 _merge(table, local, ids).tofile(raw)
-    return table.words, table.counts[: table.n_words]
+                ends[i] = table.n_words
+    return table.words, table.counts[: table.n_words], np.maximum.accumulate(ends) if len(ends) else ends
 
 
 def _encode_share(files: list[Path] | None, raw: BinaryIO, workers: int,
                   share: Share) -> tuple[Callable, np.ndarray, np.ndarray, np.ndarray]:
-    """Encode this share's byte ranges, then merge every share's words in rank order (each share's
-    in its order of first appearance: the order of one process reading the shares one after
-    another). Returns the merged words and counts, this share's provisional ids in the merged
-    numbering, and this share's own counts."""
+    """Encode this share's byte ranges, then merge every share's words in the corpus's order (the
+    words new in each range, the ranges by their place in the corpus: the order of first
+    appearance of one process reading the whole corpus). Returns the merged words and counts,
+    this share's provisional ids in the merged numbering, and this share's own counts."""
     if files is None:
         raise DataError("a corpus scanned by several processes must be files (a path, a directory or "
                         "a list of paths), not token lists")
-    shares = byte_ranges(files, share.size)
+    shares = byte_ranges(files, share.size, SHARE_PIECES)
     idle = sum(not parts for parts in shares)
     if idle and share.rank == 0:
         logger.warning("%d of %d processes have nothing to read: compressed files cannot be cut, so each goes "
                        "whole to one process; give a directory of several files, or uncompressed text",
                        idle, share.size)
-    words, counts = _encode_files(shares[share.rank], raw, workers)
+    words, counts, ends = _encode_files(shares[share.rank], raw, workers)
+    everyone = share.exchange(("\n".join(words(np.arange(len(counts)))), counts, ends))
+    texts = [text.split("\n") if text else [] for text, _, _ in everyone]
+    ids = [np.zeros(len(theirs), dtype=np.int64) for _, theirs, _ in everyone]
+    place = {path: i for i, path in enumerate(files)}
     index: dict[str, int] = {}
-    merged, mine = np.zeros(0, dtype=np.int64), None
-    for rank, (text, theirs) in enumerate(share.exchange(("\n".join(words(np.arange(len(counts)))), counts))):
-        ids = np.fromiter((index.setdefault(w, len(index)) for w in (text.split("\n") if text else [])),
-                          dtype=np.int64)
-        merged = np.concatenate([merged, np.zeros(len(index) - len(merged), dtype=np.int64)])
-        np.add.at(merged, ids, theirs)
-        if rank == share.rank:
-            mine = ids
+    for _, _, rank, i in sorted((place[path], start, rank, i) for rank, parts in enumerate(shares)
+                                for i, (path, start, _) in enumerate(parts)):
+        new = slice(everyone[rank][2][i - 1] if i else 0, everyone[rank][2][i])  # the words range i met first
+        ids[rank][new] = [index.setdefault(word, len(index)) for word in texts[rank][new]]
+    merged = np.zeros(len(index), dtype=np.int64)
+    for rank, (_, theirs, _) in enumerate(everyone):
+        np.add.at(merged, ids[rank], theirs)
     every = list(index)
-    return (lambda chosen: [every[i] for i in chosen]), merged, mine, counts
+    return (lambda chosen: [every[i] for i in chosen]), merged, ids[share.rank], counts
 
 
 def _return_freed_memory() -> None:
