@@ -179,7 +179,8 @@ def byte_ranges(files: list[Path], parts: int, pieces: int = 1) -> list[list[tup
             for k in range(min(cuts - 1, offset * cuts // total), cuts):
                 lo, hi = max(offset, k * total // cuts), min(offset + size, (k + 1) * total // cuts)
                 if hi > lo:
-                    shares[k % parts].append((path, lo - offset, None if hi >= offset + size else hi - offset))
+                    end = None if hi >= offset + size else hi - offset
+                    shares[k % parts].append((path, lo - offset, end))
         offset += size
     return shares
 

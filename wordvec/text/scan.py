@@ -147,7 +147,8 @@ def _encode_files(parts: list[tuple[Path, int, int | None]], raw: BinaryIO,
     thread reads (and decompresses) the blocks meanwhile.
     """
     table, ends = WordTable(), np.zeros(len(parts), dtype=np.int64)
-    blocks = ((i, block) for i, (path, start, end) in enumerate(parts) for block in read_blocks(path, start, end))
+    blocks = ((i, block) for i, (path, start, end) in enumerate(parts)
+              for block in read_blocks(path, start, end))
     if workers <= 1:
         for i, block in blocks:
             table.encode(block).tofile(raw)
