@@ -281,6 +281,26 @@ def test_shares_scanned_apart_give_the_vocabulary_and_ids_of_one_scan(tmp_path, 
         assert all(s.n_tokens < serial.n_tokens for s in scanned)  # nobody read everything
 
 
+def test_a_file_given_twice_keeps_the_serial_order_of_first_appearance(tmp_path):
+    """Ties of count keep the serial scan's order when the corpus names a file twice."""
+    (tmp_path / "x.txt").write_text("p q\n")
+    (tmp_path / "y.txt").write_text("r s\nr s\n")
+    corpus = [tmp_path / "x.txt", tmp_path / "y.txt", tmp_path / "x.txt"]
+    serial = scan_corpus(corpus, tmp_path, 1, None, name="serial.ids")
+    assert serial.vocab.words == ["p", "q", "r", "s"]
+    gather, scanned = _Allgather(2), [None, None]
+
+    def scan(rank):
+        scanned[rank] = scan_corpus(corpus, tmp_path, 1, None, name=f"{rank}.ids", share=gather.share(rank))
+
+    threads = [threading.Thread(target=scan, args=(rank,)) for rank in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [s.vocab.words for s in scanned] == [serial.vocab.words] * 2
+
+
 def test_shares_are_spread_over_the_corpus(tmp_path):
     """Every share holds lines from the first and the last eighth of a file (sources one after
     another reach every process), each line in one share."""

@@ -25,6 +25,7 @@ from wordvec.io.paths import regular_file
 _BLOCK = 1 << 20  # bytes read at a time
 _LONGEST_PIECE = 1 << 26  # a line longer than this is read in pieces cut at spaces
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+Range = tuple[Path, int, "int | None"]  # (path, start, end): the lines beginning in [start, end), None: to EOF
 
 
 def corpus_files(corpus) -> list[Path] | None:
@@ -158,7 +159,7 @@ def _seek_line(f: BinaryIO, start: int, end: int | None) -> int | None:
     return None if end is None else max(0, end - f.tell())
 
 
-def byte_ranges(files: list[Path], parts: int, pieces: int = 1) -> list[list[tuple[Path, int, int | None]]]:
+def byte_ranges(files: list[Path], parts: int, pieces: int = 1) -> list[list[Range]]:
     """``parts`` shares of ``files``, each a list of (path, start, end) in corpus order.
 
     Uncompressed files are cut into ``parts`` x ``pieces`` byte ranges of about equal size
@@ -169,20 +170,25 @@ def byte_ranges(files: list[Path], parts: int, pieces: int = 1) -> list[list[tup
     and another the last). Compressed files go whole to the share where they begin,
     counted in ``parts`` equal stretches.
     """
+    shares: list[list[Range]] = [[] for _ in range(parts)]
+    for k, part in dealt_ranges(files, parts, pieces):
+        shares[k].append(part)
+    return shares
+
+
+def dealt_ranges(files: list[Path], parts: int, pieces: int = 1) -> Iterator[tuple[int, Range]]:
+    """(share, (path, start, end)) for every range of :func:`byte_ranges`, in corpus order."""
     sizes = [p.stat().st_size for p in files]
-    total, shares, cuts = max(sum(sizes), 1), [[] for _ in range(parts)], parts * pieces
-    offset = 0
+    total, cuts, offset = max(sum(sizes), 1), parts * pieces, 0
     for path, size in zip(files, sizes):
         if path.suffix.lower() in _OPENERS or size == 0:
-            shares[min(parts - 1, offset * parts // total)].append((path, 0, None))
+            yield min(parts - 1, offset * parts // total), (path, 0, None)
         else:
             for k in range(min(cuts - 1, offset * cuts // total), cuts):
                 lo, hi = max(offset, k * total // cuts), min(offset + size, (k + 1) * total // cuts)
                 if hi > lo:
-                    end = None if hi >= offset + size else hi - offset
-                    shares[k % parts].append((path, lo - offset, end))
+                    yield k % parts, (path, lo - offset, None if hi >= offset + size else hi - offset)
         offset += size
-    return shares
 
 
 def read_lines(path: Path) -> Iterator[list[str]]:

@@ -37,7 +37,7 @@ import numpy as np
 from wordvec.errors import DataError, StorageError
 from wordvec.io.atomic import atomic_write, describe
 from wordvec.llvm_pages import release_llvm_pages
-from wordvec.text.corpus import byte_ranges, corpus_files, read_ahead, read_blocks
+from wordvec.text.corpus import byte_ranges, corpus_files, dealt_ranges, read_ahead, read_blocks
 from wordvec.text.tokenize import WordTable, load_compiled
 from wordvec.text.vocab import Vocabulary
 
@@ -182,10 +182,10 @@ def _encode_share(files: list[Path] | None, raw: BinaryIO, workers: int,
     everyone = share.exchange(("\n".join(words(np.arange(len(counts)))), counts, ends))
     texts = [text.split("\n") if text else [] for text, _, _ in everyone]
     ids = [np.zeros(len(theirs), dtype=np.int64) for _, theirs, _ in everyone]
-    place = {path: i for i, path in enumerate(files)}
     index: dict[str, int] = {}
-    for _, _, rank, i in sorted((place[path], start, rank, i) for rank, parts in enumerate(shares)
-                                for i, (path, start, _) in enumerate(parts)):
+    done = [0] * share.size  # each share's ranges met so far
+    for rank, _ in dealt_ranges(files, share.size, SHARE_PIECES):  # every share's ranges, in corpus order
+        i, done[rank] = done[rank], done[rank] + 1
         new = slice(everyone[rank][2][i - 1] if i else 0, everyone[rank][2][i])  # the words range i met first
         ids[rank][new] = [index.setdefault(word, len(index)) for word in texts[rank][new]]
     merged = np.zeros(len(index), dtype=np.int64)
