@@ -25,7 +25,7 @@ from wordvec.io.paths import regular_file
 _BLOCK = 1 << 20  # bytes read at a time
 _LONGEST_PIECE = 1 << 26  # a line longer than this is read in pieces cut at spaces
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
-Range = tuple[Path, int, "int | None"]  # (path, start, end): the lines beginning in [start, end), None: to EOF
+Range = tuple[Path, int, "int | None"]  # (path, start, end): lines beginning in [start, end), end None: EOF
 
 
 def corpus_files(corpus) -> list[Path] | None:
