@@ -37,7 +37,7 @@ import numpy as np
 from wordvec.errors import DataError, StorageError
 from wordvec.io.atomic import atomic_write, describe
 from wordvec.llvm_pages import release_llvm_pages
-from wordvec.text.corpus import byte_ranges, corpus_files, dealt_ranges, read_ahead, read_blocks
+from wordvec.text.corpus import Range, byte_ranges, corpus_files, dealt_ranges, read_ahead, read_blocks
 from wordvec.text.tokenize import WordTable, load_compiled
 from wordvec.text.vocab import Vocabulary
 
@@ -135,7 +135,7 @@ def scan_corpus(corpus, workdir: Path, min_count: int, max_vocab_size: int | Non
     return ScannedCorpus(vocab, ids, n_words, n_tokens, seconds, n_ids, crc32, moved)
 
 
-def _encode_files(parts: list[tuple[Path, int, int | None]], raw: BinaryIO,
+def _encode_files(parts: list[Range], raw: BinaryIO,
                   workers: int = 1) -> tuple[Callable, np.ndarray, np.ndarray]:
     """Write provisional ids of the words of every (file, start, end) byte range to ``raw``.
     Returns a function from provisional ids to words, the counts, and the number of
@@ -160,7 +160,7 @@ def _encode_files(parts: list[tuple[Path, int, int | None]], raw: BinaryIO,
             for i, local, ids in tagged:
                 _merge(table, local, ids).tofile(raw)
                 ends[i] = table.n_words
-    return table.words, table.counts[: table.n_words], np.maximum.accumulate(ends) if len(ends) else ends
+    return table.words, table.counts[: table.n_words], np.maximum.accumulate(ends)  # an empty range: the last
 
 
 def _encode_share(files: list[Path] | None, raw: BinaryIO, workers: int,
