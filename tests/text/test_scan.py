@@ -226,6 +226,22 @@ class _Allgather:
         return Share(rank, len(self.items), exchange)
 
 
+def _scan_shares(corpus, tmp_path, parts, min_count, **options):
+    """``scan_corpus`` of each of ``parts`` shares, the processes played by threads."""
+    gather, scanned = _Allgather(parts), [None] * parts
+
+    def scan(rank):
+        scanned[rank] = scan_corpus(corpus, tmp_path, min_count, None, name=f"{rank}.ids",
+                                    share=gather.share(rank), **options)
+
+    threads = [threading.Thread(target=scan, args=(rank,)) for rank in range(parts)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return scanned
+
+
 def _all_ids(scanned):
     return np.concatenate([c for _, c in iter_chunks(scanned.ids, 1 << 16)] or [np.zeros(0, np.int32)])
 
@@ -262,17 +278,7 @@ def test_shares_scanned_apart_give_the_vocabulary_and_ids_of_one_scan(tmp_path, 
         f.write(text[: len(text) // 3] + "\n")
     corpus = [tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.gz"]
     serial = scan_corpus(corpus, tmp_path, 2, None, name="serial.ids")
-    gather, scanned = _Allgather(parts), [None] * parts
-
-    def scan(rank):
-        scanned[rank] = scan_corpus(corpus, tmp_path, 2, None, name=f"{rank}.ids", share=gather.share(rank),
-                                    workers=workers)
-
-    threads = [threading.Thread(target=scan, args=(rank,)) for rank in range(parts)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    scanned = _scan_shares(corpus, tmp_path, parts, 2, workers=workers)
     for s in scanned:
         assert s.vocab.words == serial.vocab.words and np.array_equal(s.vocab.counts, serial.vocab.counts)
     assert sorted(line for s in scanned for line in _lines(_all_ids(s))) == sorted(_lines(_all_ids(serial)))
@@ -288,17 +294,7 @@ def test_a_file_given_twice_keeps_the_serial_order_of_first_appearance(tmp_path)
     corpus = [tmp_path / "x.txt", tmp_path / "y.txt", tmp_path / "x.txt"]
     serial = scan_corpus(corpus, tmp_path, 1, None, name="serial.ids")
     assert serial.vocab.words == ["p", "q", "r", "s"]
-    gather, scanned = _Allgather(2), [None, None]
-
-    def scan(rank):
-        scanned[rank] = scan_corpus(corpus, tmp_path, 1, None, name=f"{rank}.ids", share=gather.share(rank))
-
-    threads = [threading.Thread(target=scan, args=(rank,)) for rank in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert [s.vocab.words for s in scanned] == [serial.vocab.words] * 2
+    assert [s.vocab.words for s in _scan_shares(corpus, tmp_path, 2, 1)] == [serial.vocab.words] * 2
 
 
 def test_shares_are_spread_over_the_corpus(tmp_path):
@@ -306,16 +302,7 @@ def test_shares_are_spread_over_the_corpus(tmp_path):
     another reach every process), each line in one share."""
     path = tmp_path / "a.txt"
     path.write_text("".join(f"w{i} x{i % 7}\n" for i in range(8000)))
-    gather, scanned = _Allgather(2), [None, None]
-
-    def scan(rank):
-        scanned[rank] = scan_corpus(path, tmp_path, 1, None, name=f"{rank}.ids", share=gather.share(rank))
-
-    threads = [threading.Thread(target=scan, args=(rank,)) for rank in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    scanned = _scan_shares(path, tmp_path, 2, 1)
     vocab = scanned[0].vocab
     for s in scanned:
         numbers = [int(vocab.words[line[0]][1:]) for line in _lines(_all_ids(s))]
@@ -350,17 +337,8 @@ def test_shares_left_without_anything_to_read_are_reported(tmp_path, caplog):
     """One compressed file cannot be cut: the other process would idle, and rank 0 says so."""
     with gzip.open(tmp_path / "c.gz", "wt") as f:
         f.write("a b c\nb c a\n" * 50)
-    gather, scanned = _Allgather(2), [None, None]
-
-    def scan(rank):
-        scanned[rank] = scan_corpus(tmp_path / "c.gz", tmp_path, 1, None, name=f"{rank}.ids", share=gather.share(rank))
-
-    threads = [threading.Thread(target=scan, args=(rank,)) for rank in range(2)]
     with caplog.at_level("WARNING", logger="wordvec"):
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        scanned = _scan_shares(tmp_path / "c.gz", tmp_path, 2, 1)
     assert [s.n_tokens for s in scanned] == [300, 0]
     assert [r.message for r in caplog.records if r.levelname == "WARNING"] == [
         "1 of 2 processes have nothing to read: compressed files cannot be cut, so each goes whole to one "
