@@ -312,7 +312,7 @@ def test_shares_are_spread_over_the_corpus(tmp_path):
 
 
 @pytest.mark.parametrize(("parts", "pieces"), [(1, 1), (2, 1), (3, 4), (4, 8)])
-def test_byte_ranges_cover_every_byte_once_dealt_in_turn(tmp_path, parts, pieces):
+def test_dealt_ranges_cover_every_byte_once_dealt_in_turn(tmp_path, parts, pieces):
     """The ranges of all shares tile each file; share k's uncompressed ranges are the k-th, the
     (k + parts)-th, ... of parts x pieces; a compressed file goes whole to one share."""
     (tmp_path / "a.txt").write_bytes(b"x" * 1000)
@@ -320,17 +320,17 @@ def test_byte_ranges_cover_every_byte_once_dealt_in_turn(tmp_path, parts, pieces
     with gzip.open(tmp_path / "c.gz", "wb") as f:
         f.write(b"z\n")
     files = [tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.gz"]
-    shares = corpus.byte_ranges(files, parts, pieces)
+    dealt = list(corpus.dealt_ranges(files, parts, pieces))
     offsets = {files[0]: 0, files[1]: 1000, files[2]: 1600}
     tiles = sorted((offsets[p] + start, offsets[p] + (end if end is not None else p.stat().st_size), k)
-                   for k, share in enumerate(shares) for p, start, end in share if p.suffix == ".txt")
+                   for k, (p, start, end) in dealt if p.suffix == ".txt")
     assert [a for a, _, _ in tiles] == [0] + [b for _, b, _ in tiles[:-1]] and tiles[-1][1] == 1600
     cut, total = parts * pieces, sum(p.stat().st_size for p in files)  # the cuts count the .gz's bytes too
     bounds = [c * total // cut for c in range(cut + 1)]
     for a, b, k in tiles:  # each range lies within one cut, and its cut is dealt to share k
         c = bisect.bisect_right(bounds, a) - 1
         assert (c - k) % parts == 0 and b <= bounds[c + 1]
-    assert sum(p.suffix == ".gz" for share in shares for p, _, _ in share) == 1
+    assert sum(p.suffix == ".gz" for _, (p, _, _) in dealt) == 1
 
 
 def test_shares_left_without_anything_to_read_are_reported(tmp_path, caplog):

@@ -159,8 +159,8 @@ def _seek_line(f: BinaryIO, start: int, end: int | None) -> int | None:
     return None if end is None else max(0, end - f.tell())
 
 
-def byte_ranges(files: list[Path], parts: int, pieces: int = 1) -> list[list[Range]]:
-    """``parts`` shares of ``files``, each a list of (path, start, end) in corpus order.
+def dealt_ranges(files: list[Path], parts: int, pieces: int = 1) -> Iterator[tuple[int, Range]]:
+    """(share, (path, start, end)) of ``parts`` shares of ``files``, in corpus order.
 
     Uncompressed files are cut into ``parts`` x ``pieces`` byte ranges of about equal size
     (whole lines, see :func:`read_blocks`), dealt in turn: share k takes ranges k, k + parts,
@@ -170,14 +170,6 @@ def byte_ranges(files: list[Path], parts: int, pieces: int = 1) -> list[list[Ran
     and another the last). Compressed files go whole to the share where they begin,
     counted in ``parts`` equal stretches.
     """
-    shares: list[list[Range]] = [[] for _ in range(parts)]
-    for k, part in dealt_ranges(files, parts, pieces):
-        shares[k].append(part)
-    return shares
-
-
-def dealt_ranges(files: list[Path], parts: int, pieces: int = 1) -> Iterator[tuple[int, Range]]:
-    """(share, (path, start, end)) for every range of :func:`byte_ranges`, in corpus order."""
     sizes = [p.stat().st_size for p in files]
     total, cuts, offset = max(sum(sizes), 1), parts * pieces, 0
     for path, size in zip(files, sizes):

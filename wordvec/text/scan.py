@@ -37,7 +37,7 @@ import numpy as np
 from wordvec.errors import DataError, StorageError
 from wordvec.io.atomic import atomic_write, describe
 from wordvec.llvm_pages import release_llvm_pages
-from wordvec.text.corpus import Range, byte_ranges, corpus_files, dealt_ranges, read_ahead, read_blocks
+from wordvec.text.corpus import Range, corpus_files, dealt_ranges, read_ahead, read_blocks
 from wordvec.text.tokenize import WordTable, load_compiled
 from wordvec.text.vocab import Vocabulary
 
@@ -46,7 +46,7 @@ SEPARATOR = -1
 _FLUSH_TOKENS = 1 << 20
 TAIL_CHUNK = 4096  # the smallest chunk an epoch's tail is cut into (see iter_chunks)
 PIECE = 4096  # ids of a stretch written at a time when the corpus is interleaved
-SHARE_PIECES = 8  # stretches of each process's share, spread over the corpus (see byte_ranges)
+SHARE_PIECES = 8  # stretches of each process's share, spread over the corpus (see corpus.dealt_ranges)
 
 
 class _ProvisionalIds(dict):
@@ -172,19 +172,19 @@ def _encode_share(files: list[Path] | None, raw: BinaryIO, workers: int,
     if files is None:
         raise DataError("a corpus scanned by several processes must be files (a path, a directory or "
                         "a list of paths), not token lists")
-    shares = byte_ranges(files, share.size, SHARE_PIECES)
-    idle = sum(not parts for parts in shares)
+    dealt = list(dealt_ranges(files, share.size, SHARE_PIECES))  # (share, range), in corpus order
+    idle = share.size - len({k for k, _ in dealt})
     if idle and share.rank == 0:
         logger.warning("%d of %d processes have nothing to read: compressed files cannot be cut, so each goes "
                        "whole to one process; give a directory of several files, or uncompressed text",
                        idle, share.size)
-    words, counts, ends = _encode_files(shares[share.rank], raw, workers)
+    words, counts, ends = _encode_files([part for k, part in dealt if k == share.rank], raw, workers)
     everyone = share.exchange(("\n".join(words(np.arange(len(counts)))), counts, ends))
     texts = [text.split("\n") if text else [] for text, _, _ in everyone]
     ids = [np.zeros(len(theirs), dtype=np.int64) for _, theirs, _ in everyone]
     index: dict[str, int] = {}
     done = [0] * share.size  # each share's ranges met so far
-    for rank, _ in dealt_ranges(files, share.size, SHARE_PIECES):  # every share's ranges, in corpus order
+    for rank, _ in dealt:
         i, done[rank] = done[rank], done[rank] + 1
         new = slice(everyone[rank][2][i - 1] if i else 0, everyone[rank][2][i])  # the words range i met first
         ids[rank][new] = [index.setdefault(word, len(index)) for word in texts[rank][new]]
