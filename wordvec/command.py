@@ -11,7 +11,7 @@ import signal
 import sys
 import threading
 
-from wordvec.training.signals import forget_interrupt, interrupt  # the standard library's modules only
+from wordvec.training.signals import forget_interrupt, interrupt, quiet_swallowed_interrupts  # the standard library's modules only
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -21,9 +21,11 @@ def run(argv: list[str] | None = None) -> int:
     raised inside an import it could be swallowed or turned into another error by
     the code it lands in (a ``RuntimeError`` from a class's ``__set_name__``, say).
     After them, ``training.signals.interrupt`` raises it and remembers it, so that one
-    swallowed on the way still stops the training.
+    swallowed on the way still stops the training, and is not printed where it was swallowed
+    (as a traceback from the ctypes callback in which LLVM told numba's cache of a compiled kernel).
     """
     held: list[int] = []
+    unraisable = sys.unraisablehook
     hold = threading.current_thread() is threading.main_thread() and \
         signal.getsignal(signal.SIGINT) is signal.default_int_handler  # an ignored SIGINT stays ignored
     try:
@@ -33,6 +35,7 @@ def run(argv: list[str] | None = None) -> int:
 
         if hold:
             signal.signal(signal.SIGINT, interrupt)
+            sys.unraisablehook = quiet_swallowed_interrupts(unraisable)
         if held:
             raise KeyboardInterrupt
         return main(argv)
@@ -42,4 +45,5 @@ def run(argv: list[str] | None = None) -> int:
     finally:
         if hold:  # as it was, for a caller that goes on (tests)
             signal.signal(signal.SIGINT, signal.default_int_handler)
+            sys.unraisablehook = unraisable
             forget_interrupt()

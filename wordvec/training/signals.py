@@ -20,6 +20,19 @@ def interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def quiet_swallowed_interrupts(previous):
+    """A ``sys.unraisablehook`` for while :func:`interrupt` handles SIGINT: its KeyboardInterrupt may land
+    where Python cannot raise it (a ctypes callback LLVM makes while numba compiles, a finalizer), and
+    Python would print it as a traceback. Remembered, the training takes it; so it is not printed. Anything
+    else goes to ``previous``."""
+
+    def hook(unraisable) -> None:
+        if not (_taken.is_set() and isinstance(unraisable.exc_value, KeyboardInterrupt)):
+            previous(unraisable)
+
+    return hook
+
+
 def forget_interrupt() -> None:
     """Forget an interrupt :func:`interrupt` raised (the command has ended)."""
     _taken.clear()
