@@ -11,7 +11,8 @@ import signal
 import sys
 import threading
 
-from wordvec.training.signals import forget_interrupt, interrupt, quiet_swallowed_interrupts  # the standard library's modules only
+# it imports the standard library's modules only
+from wordvec.training.signals import forget_interrupt, interrupt, quiet_swallowed_interrupts
 
 
 def run(argv: list[str] | None = None) -> int:
