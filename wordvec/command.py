@@ -12,7 +12,7 @@ import sys
 import threading
 
 # it imports the standard library's modules only
-from wordvec.training.signals import forget_interrupt, interrupt, quiet_swallowed_interrupts
+from wordvec.training.signals import forget_interrupt, interrupt, interrupted, quiet_swallowed_interrupts
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -23,7 +23,8 @@ def run(argv: list[str] | None = None) -> int:
     the code it lands in (a ``RuntimeError`` from a class's ``__set_name__``, say).
     After them, ``training.signals.interrupt`` raises it and remembers it, so that one
     swallowed on the way still stops the training, and is not printed where it was swallowed
-    (as a traceback from the ctypes callback in which LLVM told numba's cache of a compiled kernel).
+    (as a traceback from the ctypes callback in which LLVM hands numba's cache a compiled kernel);
+    an error that escapes after it (numba's, failing to save that kernel) is taken as the interrupt.
     """
     held: list[int] = []
     unraisable = sys.unraisablehook
@@ -31,6 +32,7 @@ def run(argv: list[str] | None = None) -> int:
         signal.getsignal(signal.SIGINT) is signal.default_int_handler  # an ignored SIGINT stays ignored
     try:
         if hold:
+            forget_interrupt()  # one a training in this process raised before (a second Ctrl-C) is not ours
             signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
         from wordvec.cli import main
 
@@ -42,6 +44,11 @@ def run(argv: list[str] | None = None) -> int:
         return main(argv)
     except KeyboardInterrupt:  # before main's own handling began, or after it ended
         print("wordvec: interrupted", file=sys.stderr)
+        return 130
+    except Exception:
+        if not (hold and interrupted()):
+            raise
+        print("wordvec: interrupted", file=sys.stderr)  # the error was the Ctrl-C's, where it was swallowed
         return 130
     finally:
         if hold:  # as it was, for a caller that goes on (tests)

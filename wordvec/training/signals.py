@@ -9,7 +9,8 @@ import threading
 from collections.abc import Iterator
 
 logger = logging.getLogger("wordvec")
-_taken = threading.Event()  # a SIGINT that interrupt() turned into KeyboardInterrupt
+_taken = threading.Event()  # a SIGINT that interrupt() turned into KeyboardInterrupt, for the next training
+_raised = threading.Event()  # any SIGINT a handler here turned into KeyboardInterrupt, for the command
 
 
 def interrupt(signum, frame):
@@ -17,17 +18,25 @@ def interrupt(signum, frame):
     Python's own handler, but remembered, for the exception may land in code that swallows it (a
     finalizer run by the garbage collector prints it and goes on); training then stops at once."""
     _taken.set()
+    _raised.set()
     raise KeyboardInterrupt
+
+
+def interrupted() -> bool:
+    """Whether a SIGINT handler here raised KeyboardInterrupt since :func:`forget_interrupt`: an
+    error that follows may be its consequence where it was swallowed (numba, whose cache callback
+    swallowed it, then fails to save the kernel: ``RuntimeError: no compiled object yet``)."""
+    return _raised.is_set()
 
 
 def quiet_swallowed_interrupts(previous):
     """A ``sys.unraisablehook`` for while :func:`interrupt` handles SIGINT: its KeyboardInterrupt may land
     where Python cannot raise it (a ctypes callback LLVM makes while numba compiles, a finalizer), and
-    Python would print it as a traceback. Remembered, the training takes it; so it is not printed. Anything
-    else goes to ``previous``."""
+    Python would print it as a traceback. Remembered, the training or the command takes it; so it is not
+    printed. Anything else goes to ``previous``."""
 
     def hook(unraisable) -> None:
-        if not (_taken.is_set() and isinstance(unraisable.exc_value, KeyboardInterrupt)):
+        if not (_raised.is_set() and isinstance(unraisable.exc_value, KeyboardInterrupt)):
             previous(unraisable)
 
     return hook
@@ -36,6 +45,7 @@ def quiet_swallowed_interrupts(previous):
 def forget_interrupt() -> None:
     """Forget an interrupt :func:`interrupt` raised (the command has ended)."""
     _taken.clear()
+    _raised.clear()
 
 
 @contextlib.contextmanager
@@ -50,6 +60,7 @@ def stop_on_signals() -> Iterator[threading.Event]:
 
     def handler(signum, frame):
         if stop.is_set():
+            _raised.set()
             raise KeyboardInterrupt
         logger.warning("%s: stopping at the next safe point (again to stop at once)", signal.Signals(signum).name)
         stop.set()
