@@ -39,7 +39,8 @@ from wordvec import Word2Vec
 from wordvec.engine.cpu import kernel
 from wordvec.engine.tables import build_tables
 from wordvec.params import noise_exponent
-from wordvec.text.scan import iter_chunks, scan_corpus
+from wordvec.text.ids import iter_chunks
+from wordvec.text.scan import scan_corpus
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 KINDS = {"sg-ns": ("skipgram", "negative"), "cbow-ns": ("cbow", "negative"),

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from wordvec.errors import DataError
-from wordvec.text import corpus, scan
-from wordvec.text.scan import Share, iter_chunks, scan_corpus
+from wordvec.text import corpus, ids, scan
+from wordvec.text.ids import iter_chunks
+from wordvec.text.scan import Share, scan_corpus
 
 
 def ids_of(result):
@@ -60,40 +61,6 @@ def test_a_line_longer_than_every_buffer_keeps_every_token(tmp_path, monkeypatch
     assert np.concatenate(chunks).tolist() == ids
 
 
-def test_chunks_end_at_line_ends_when_they_can(tmp_path):
-    path = tmp_path / "ids"
-    np.array([1, 2, -1, 3, -1, 4, 5, 6, -1], dtype=np.int32).tofile(path)
-    chunks = [(p, c.tolist()) for p, c in iter_chunks(path, 4)]
-    assert chunks == [(0, [1, 2, -1]), (3, [3, -1]), (5, [4, 5, 6, -1])]
-    assert [(p, c.tolist()) for p, c in iter_chunks(path, 4, start=3)] == chunks[1:]  # resumable
-    assert scan.SEPARATOR == -1
-
-
-@pytest.mark.parametrize("workers", [2, 16])
-def test_chunks_shrink_toward_the_end_for_several_workers(tmp_path, workers):
-    """Lines of 1-9 words, 200,000 ids in all, chunks of 20,000: full chunks while more than 2 workers
-    chunks are left, then each at most 1/(2 workers) of what is left and at least TAIL_CHUNK; every id
-    once, in order; resumable from any chunk's position."""
-    rng = np.random.default_rng(0)
-    ids = []
-    while len(ids) < 200_000:
-        ids += list(rng.integers(0, 50, rng.integers(1, 10))) + [-1]
-    path = tmp_path / "ids"
-    np.array(ids, dtype=np.int32).tofile(path)
-    chunks = list(iter_chunks(path, 20_000, workers=workers))
-    assert np.concatenate([c for _, c in chunks]).tolist() == ids
-    assert all(c[-1] == -1 for _, c in chunks)  # whole lines
-    for position, chunk in chunks[:-1]:
-        left = len(ids) - position
-        want = min(20_000, max(scan.TAIL_CHUNK, -(-left // (2 * workers))))
-        assert want - 9 <= len(chunk) <= want  # cut at the last line end within it
-    sizes = [len(c) for _, c in chunks]
-    assert max(sizes[-3:]) <= scan.TAIL_CHUNK and len(chunks) > len(list(iter_chunks(path, 20_000)))
-    position, _ = chunks[len(chunks) // 2]
-    assert [(p, c.tolist()) for p, c in iter_chunks(path, 20_000, position, workers)] == \
-        [(p, c.tolist()) for p, c in chunks[len(chunks) // 2:]]
-
-
 def lines_of(result):
     """The file's lines as tuples of words, in the file's order."""
     text = " ".join(result.vocab.words[i] if i >= 0 else "\n" for i in ids_of(result))
@@ -104,7 +71,7 @@ def lines_of(result):
 def test_interleaved_stretches_take_turns(tmp_path, monkeypatch, piece, order):
     """Eight lines of 3 ids each, 2 stretches (the first ends at the line end after id 12: lines
     0-4, then 5-7): whole lines of about ``piece`` ids of each in turn."""
-    monkeypatch.setattr(scan, "PIECE", piece)
+    monkeypatch.setattr(ids, "PIECE", piece)
     (tmp_path / "c.txt").write_text("".join(f"a{i} b{i}\n" for i in range(8)))
     result = scan_corpus(tmp_path / "c.txt", tmp_path, 1, None, interleave=2)
     assert lines_of(result) == [(f"a{i}", f"b{i}") for i in order]
@@ -117,8 +84,9 @@ def test_interleaving_keeps_every_line_whole_and_once(tmp_path, monkeypatch, int
     """Lines of 0-11 words and some far longer than a piece (and than a block of the rewrite), more
     stretches than lines (500): every line once, whole, the vocabulary and the counts unchanged;
     threads give the same file."""
-    monkeypatch.setattr(scan, "PIECE", 8)
+    monkeypatch.setattr(ids, "PIECE", 8)
     monkeypatch.setattr(scan, "_FLUSH_TOKENS", 16)
+    monkeypatch.setattr(ids, "BLOCK", 16)
     rng = np.random.default_rng(interleave)
     lines = [" ".join(f"w{int(x)}" for x in rng.integers(0, 30, rng.integers(0, 12))) for _ in range(300)]
     for at in (0, 77, 299):
@@ -136,25 +104,12 @@ def test_interleaving_keeps_every_line_whole_and_once(tmp_path, monkeypatch, int
 
 def test_a_corpus_of_one_line_is_stored_as_it_is(tmp_path, monkeypatch):
     """text8 is one line of 17M words: no line end to cut it at, so one stretch, read in blocks."""
-    monkeypatch.setattr(scan, "PIECE", 8)
+    monkeypatch.setattr(ids, "PIECE", 8)
     monkeypatch.setattr(scan, "_FLUSH_TOKENS", 16)
+    monkeypatch.setattr(ids, "BLOCK", 16)
     (tmp_path / "c.txt").write_text(" ".join(f"w{i % 13}" for i in range(1000)))
     mixed = scan_corpus(tmp_path / "c.txt", tmp_path, 1, None, name="mixed.ids", interleave=8)
     assert ids_of(mixed) == ids_of(scan_corpus(tmp_path / "c.txt", tmp_path, 1, None, name="plain.ids"))
-
-
-def test_a_corpus_of_one_line_is_read_less_than_twice_to_interleave_it(tmp_path, monkeypatch):
-    """Cuts that fall inside the one line reuse its end, and the line is written as it is read
-    (each cut searching to the file's end and the line read again made 5.5 reads of each id)."""
-    monkeypatch.setattr(scan, "PIECE", 8)
-    monkeypatch.setattr(scan, "_FLUSH_TOKENS", 16)
-    (tmp_path / "c.txt").write_text(" ".join(f"w{i % 13}" for i in range(1000)))
-    in_order = ids_of(scan_corpus(tmp_path / "c.txt", tmp_path, 1, None, name="plain.ids"))
-    read, fromfile = [], np.fromfile
-    monkeypatch.setattr(np, "fromfile", lambda *a, **k: read.append(len(out := fromfile(*a, **k))) or out)
-    with open(tmp_path / "plain.ids", "rb") as f:
-        written = np.concatenate(list(scan._interleaved(f, 8)))
-    assert written.tolist() == in_order and sum(read) < 2 * len(written)
 
 
 @pytest.mark.parametrize("workers", [2, 3, 8])

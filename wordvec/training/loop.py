@@ -25,7 +25,8 @@ from tqdm.auto import tqdm
 
 from wordvec.engine.contract import ChunkResult
 from wordvec.errors import TrainingDiverged, TrainingInterrupted
-from wordvec.text.scan import ScannedCorpus, iter_chunks
+from wordvec.text.ids import iter_chunks
+from wordvec.text.scan import ScannedCorpus
 from wordvec.training.executors import Executor, OnResult
 from wordvec.training.state import Checkpointer, Progress
 

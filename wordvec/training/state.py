@@ -23,7 +23,6 @@ from pathlib import Path
 import numpy as np
 
 from wordvec.errors import CheckpointError
-from wordvec.text.scan import check_ids
 from wordvec.io.checkpoints import (
     checkpoint_path,
     list_checkpoints,
@@ -31,6 +30,7 @@ from wordvec.io.checkpoints import (
     prune_checkpoints,
     save_checkpoint,
 )
+from wordvec.text.ids import check_ids
 
 logger = logging.getLogger("wordvec")
 PREFIX = "word2vec"
