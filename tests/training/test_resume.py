@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from wordvec import Word2Vec
-from wordvec.errors import CheckpointError
+from wordvec.errors import CheckpointError, TrainingInterrupted
 from wordvec.io.checkpoints import list_checkpoints
 from wordvec.training.state import PREFIX, Checkpointer
 
@@ -66,6 +66,28 @@ def test_resume_falls_back_past_a_damaged_checkpoint(corpus, tmp_path, monkeypat
     newest.write_bytes(newest.read_bytes()[:1000])
     resumed = Word2Vec(**SETTINGS, checkpoint_dir=tmp_path / "ck").fit(corpus, resume=True)
     assert str(newest) in caplog.text and "falling back" in caplog.text
+    assert np.array_equal(resumed.wv.vectors, full.wv.vectors)
+
+
+def test_a_signal_while_training_is_set_up_stops_it_with_a_checkpoint(corpus, tmp_path, monkeypatch):
+    """SIGINT while the weights are drawn or the kernels load (or compile, a first run's 20 s) had
+    ended the run with nothing to resume from; it now asks for a stop at the first safe point."""
+    from wordvec.training import word2vec
+
+    full = Word2Vec(**SETTINGS).fit(corpus)
+    real = word2vec.open_backend
+
+    def interrupted_while_opening(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # the handler runs in here
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(word2vec, "open_backend", interrupted_while_opening)
+    with pytest.raises(TrainingInterrupted, match=r"epoch 1; .*--resume"):
+        Word2Vec(**SETTINGS, checkpoint_dir=tmp_path / "ck").fit(corpus)
+    monkeypatch.setattr(word2vec, "open_backend", real)
+    assert len(list_checkpoints(tmp_path / "ck", PREFIX)) == 1
+    resumed = Word2Vec.resume(tmp_path / "ck", progress=False)
     assert np.array_equal(resumed.wv.vectors, full.wv.vectors)
 
 

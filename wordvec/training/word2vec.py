@@ -272,6 +272,14 @@ class Word2Vec:
 
     def _train(self, scanned: ScannedCorpus, fingerprint: list | None, saved: tuple | None = None,
                grown: tuple | None = None, epochs: int | None = None, comm=None) -> None:
+        """Train on the scanned corpus. A SIGINT or SIGTERM from here on asks for a stop at the first
+        safe point, which writes a checkpoint: one while the weights are drawn or the kernels load
+        (or compile, on a first run) had ended the run with nothing to resume from."""
+        with stop_on_signals() as stop:
+            self._train_until(stop, scanned, fingerprint, saved, grown, epochs, comm)
+
+    def _train_until(self, stop, scanned: ScannedCorpus, fingerprint: list | None, saved: tuple | None,
+                     grown: tuple | None, epochs: int | None, comm) -> None:
         vocab, schedule = scanned.vocab, self._schedule(epochs)
         ngrams = ngrams_of(self.get_params())
         check_memory(self.vector_size, len(vocab), self.loss == "hierarchical", input_rows(len(vocab), ngrams))
@@ -301,13 +309,12 @@ class Word2Vec:
         checkpointer = self._checkpointer(scanned, fingerprint, schedule.workers, backend, comm)
         words_before = progress.done
         try:
-            with stop_on_signals() as stop:
-                executors = self._executors(backend, schedule, weights, scanned, comm, progress, stop, checkpointer,
-                                            tables)
-                # under MPI the ranks checkpoint and stop together, at their exchanges
-                seconds = run_epochs(scanned, executors, schedule, progress,
-                                     self.progress and (comm is None or comm.Get_rank() == 0), on_epoch_end,
-                                     checkpointer if comm is None else None, stop if comm is None else None)
+            executors = self._executors(backend, schedule, weights, scanned, comm, progress, stop, checkpointer,
+                                        tables)
+            # under MPI the ranks checkpoint and stop together, at their exchanges
+            seconds = run_epochs(scanned, executors, schedule, progress,
+                                 self.progress and (comm is None or comm.Get_rank() == 0), on_epoch_end,
+                                 checkpointer if comm is None else None, stop if comm is None else None)
             self._refresh_vectors(backend, weights, len(vocab), ngrams)
             if not (_all_finite(weights.vectors_in) and _all_finite(weights.vectors_out)):
                 raise TrainingDiverged("training diverged: the vectors hold NaN or infinite values")
