@@ -134,6 +134,27 @@ def test_ctrl_c_while_the_command_starts_is_one_line_and_status_130(tmp_path, af
     assert err.strip().splitlines()[-1].startswith("wordvec: "), err
 
 
+def test_sigterm_while_phrases_writes_leaves_the_users_file_and_nothing_else(tmp_path):
+    """SIGTERM ended the process on the spot: ``phrases --passes 2`` left its directory of passes
+    beside the output (a stress run met it). Now it unwinds as a Ctrl-C does."""
+    brown = Path(__file__).resolve().parents[1] / "wordvec" / "data" / "brown.txt.xz"
+    out = tmp_path / "out" / "phrased.txt"
+    out.parent.mkdir()
+    out.write_text("the user's file\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    proc = subprocess.Popen([sys.executable, "-m", "wordvec", "phrases", str(brown), "-o", str(out), "--passes", "3"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL))
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(".wordvec-phrases-") for p in out.parent.iterdir()):
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in err and err.strip().splitlines()[-1] == "wordvec: interrupted"
+    assert [p.name for p in out.parent.iterdir()] == ["phrased.txt"] and out.read_text() == "the user's file\n"
+
+
 def test_a_closed_output_pipe_ends_the_program_at_once(tmp_path):
     """'wordvec train ... 2>&1 | head -1' once never exited; 200 epochs here would take minutes."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}

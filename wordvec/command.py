@@ -30,6 +30,9 @@ def run(argv: list[str] | None = None) -> int:
     unraisable = sys.unraisablehook
     hold = threading.current_thread() is threading.main_thread() and \
         signal.getsignal(signal.SIGINT) is signal.default_int_handler  # an ignored SIGINT stays ignored
+    # SIGTERM as SIGINT after the imports, so that what a command was writing is cleaned up (a temporary
+    # directory, a file half written), where it would have ended the process on the spot
+    terminate = hold and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
     try:
         if hold:
             forget_interrupt()  # one a training in this process raised before (a second Ctrl-C) is not ours
@@ -39,6 +42,8 @@ def run(argv: list[str] | None = None) -> int:
         if hold:
             signal.signal(signal.SIGINT, interrupt)
             sys.unraisablehook = quiet_swallowed_interrupts(unraisable)
+        if terminate:
+            signal.signal(signal.SIGTERM, interrupt)
         if held:
             raise KeyboardInterrupt
         return main(argv)
@@ -53,5 +58,7 @@ def run(argv: list[str] | None = None) -> int:
     finally:
         if hold:  # as it was, for a caller that goes on (tests)
             signal.signal(signal.SIGINT, signal.default_int_handler)
+            if terminate:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
             sys.unraisablehook = unraisable
             forget_interrupt()

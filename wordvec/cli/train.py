@@ -115,6 +115,7 @@ def add_phrases(subparsers) -> None:
 
 def run_phrases(args: argparse.Namespace) -> int:
     """``wordvec phrases``: learn phrases and write the corpus with them joined, pass after pass."""
+    import contextlib
     import tempfile
 
     from wordvec.text.phrases import ENGLISH_CONNECTOR_WORDS, Phrases
@@ -123,7 +124,9 @@ def run_phrases(args: argparse.Namespace) -> int:
     threshold = args.threshold if args.threshold is not None else (10.0 if args.scoring == "default" else 0.5)
     connectors = ENGLISH_CONNECTOR_WORDS if args.connectors == "english" else ()
     source = args.corpus
-    with tempfile.TemporaryDirectory(dir=Path(args.output).resolve().parent) as tmp:
+    # the passes before the last write beside the output (they may be large), in a directory that says whose
+    with tempfile.TemporaryDirectory(dir=Path(args.output).resolve().parent, prefix=".wordvec-phrases-") \
+            if args.passes > 1 else contextlib.nullcontext() as tmp:
         for k in range(args.passes):
             model = Phrases(args.min_count, threshold, args.scoring, connectors).fit(source)
             target = args.output if k == args.passes - 1 else Path(tmp) / f"pass{k + 1}.txt"

@@ -14,7 +14,7 @@ _raised = threading.Event()  # any SIGINT a handler here turned into KeyboardInt
 
 
 def interrupt(signum, frame):
-    """SIGINT outside training, for the command (``wordvec.command``): KeyboardInterrupt, as
+    """SIGINT (and SIGTERM) outside training, for the command (``wordvec.command``): KeyboardInterrupt, as
     Python's own handler, but remembered, for the exception may land in code that swallows it (a
     finalizer run by the garbage collector prints it and goes on); training then stops at once."""
     _taken.set()
