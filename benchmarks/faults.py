@@ -11,6 +11,8 @@ Each part causes its fault for real in child processes and prints counts:
 * lock: two runs on one checkpoint directory; tamper: resume on another run's,
   a truncated and a bit-flipped corpus.ids; params: each absurd parameter of the
   probe's table; sigint: seconds from SIGINT to exit in a heavy configuration;
+  signals: SIGINT or SIGTERM at random moments of the commands that write (one line,
+  status 130, the user's file untouched, nothing left, a stopped train resumes);
   bomb: a 4 GB zip bomb and a FIFO, time and peak memory until refused.
 """
 
@@ -298,6 +300,58 @@ def sigint(trials: int, work: Path) -> None:
           f"max {max(once):.2f} s (mean {sum(once) / len(once):.2f}); two SIGINTs max {max(twice):.2f} s")
 
 
+def _commands(work: Path) -> dict:
+    text, model = corpus(work / "c.txt", lines=40000, vocab=3000), work / "model.npz"
+    subprocess.run([sys.executable, "-m", "wordvec", "train", str(text), "-o", str(model), "--min-count", "1",
+                    "--no-progress"], env=ENV, check=True, capture_output=True)
+    train = ["train", str(text), "--min-count", "1", "--epochs", "12", "--no-progress", "-o"]
+    return {"phrases": ["phrases", str(text), "--passes", "2", "--min-count", "2", "-o"],
+            "convert": ["convert", "--to", "word2vec-text", str(model)],
+            "evaluate": ["evaluate", str(model)],
+            "train": [*train[:-1], "--checkpoint-dir", str(work / "ck"), "--checkpoint-words", "50000", "-o"]}
+
+
+def signals(trials: int, work: Path, cold: bool = False) -> None:
+    """SIGINT or SIGTERM at a random moment of each command that writes over a user's file; with
+    ``cold``, the package's numba cache emptied before each train, so that signals land in compiles."""
+    rng, commands, counts = random.Random(0), _commands(work), {}
+    for i in range(trials):
+        name, sig = rng.choice(sorted(commands)), rng.choice([signal.SIGINT, signal.SIGTERM])
+        after = rng.uniform(0.05, 4)
+        shutil.rmtree(work / "ck", ignore_errors=True)
+        out = work / "out" / "users_file"
+        out.parent.mkdir(exist_ok=True)
+        out.write_text("the user's file\n")
+        if cold and name == "train":
+            for stale in (ROOT / "wordvec").rglob("*.nb[ic]"):
+                stale.unlink()
+        argv = [sys.executable, "-m", "wordvec", *commands[name], *([] if name == "evaluate" else [str(out)])]
+        proc = subprocess.Popen(argv, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        time.sleep(after)
+        proc.send_signal(sig)
+        err = proc.communicate(timeout=300)[1]
+        ended = proc.returncode == 0 or -proc.returncode == sig  # it finished first (or was ending)
+        # 130, or ended by SIGINT after printing its line (a shell shows 130 for both): CPython's flag for a
+        # KeyboardInterrupt that passed through code an extension ran by PyRun_String (tests/test_cli.py)
+        stopped, last = proc.returncode in (130, -signal.SIGINT), (err.strip().splitlines() or [""])[-1]
+        faults = {"traceback": "Traceback" in err,
+                  "other status": not stopped and not ended,
+                  "no one-line reason": stopped and not last.startswith("wordvec: "),
+                  "user's file changed by a stopped run": stopped and out.read_text() != "the user's file\n",
+                  "files left beside it": [p.name for p in out.parent.iterdir()] != [out.name]}
+        if name == "train" and stopped:
+            resumed = subprocess.run([*argv, "--resume"], env=ENV, capture_output=True, text=True, timeout=300)
+            faults["resume failed"] = resumed.returncode != 0
+        for fault, seen in faults.items():
+            counts[fault] = counts.get(fault, 0) + bool(seen)
+        if any(faults.values()):
+            print(f"{name}, signal {int(sig)} after {after:.2f} s, exit {proc.returncode}: "
+                  f"{[f for f, seen in faults.items() if seen]}; {err.strip()[-300:]}")
+    print(f"## SIGINT/SIGTERM at random moments of phrases, convert, evaluate and train"
+          f"{' (cold cache)' if cold else ''}, {trials} runs: " + ", ".join(f"{f} {n}" for f, n in counts.items()))
+
+
 def bomb(work: Path) -> None:
     sys.path.insert(0, str(ROOT / "tests" / "io"))
     from test_bounded_reading import zip_bomb
@@ -324,7 +378,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kills", type=int, default=50)
     parser.add_argument("--trials", type=int, default=10)
-    parser.add_argument("--only", default="kills,disk,lock,tamper,params,sigint,bomb")
+    parser.add_argument("--only", default="kills,disk,lock,tamper,params,sigint,signals,bomb")
+    parser.add_argument("--cold", action="store_true", help="signals: empty the package's numba cache before each "
+                        "train (each then compiles its kernels; precompile afterwards)")
     parser.add_argument("--kinds", default=",".join([*KINDS, "checkpoint"]), help="the saves the kill loop covers")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -336,6 +392,8 @@ def main() -> None:
                 kills(args.kills, sub, args.kinds.split(","))
             elif part in ("lock", "tamper", "sigint"):
                 globals()[part](args.trials, sub)
+            elif part == "signals":
+                signals(args.trials * 4, sub, args.cold)
             else:
                 globals()[part](sub)
 
