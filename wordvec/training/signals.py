@@ -9,8 +9,8 @@ import threading
 from collections.abc import Iterator
 
 logger = logging.getLogger("wordvec")
-_taken = threading.Event()  # a SIGINT that interrupt() turned into KeyboardInterrupt, for the next training
-_raised = threading.Event()  # any SIGINT a handler here turned into KeyboardInterrupt, for the command
+_taken = threading.Event()  # a signal interrupt() turned into KeyboardInterrupt, for the next training
+_raised = threading.Event()  # any signal a handler here turned into KeyboardInterrupt, for the command
 
 
 def interrupt(signum, frame):
@@ -23,14 +23,14 @@ def interrupt(signum, frame):
 
 
 def interrupted() -> bool:
-    """Whether a SIGINT handler here raised KeyboardInterrupt since :func:`forget_interrupt`: an
+    """Whether a signal handler here raised KeyboardInterrupt since :func:`forget_interrupt`: an
     error that follows may be its consequence where it was swallowed (numba, whose cache callback
     swallowed it, then fails to save the kernel: ``RuntimeError: no compiled object yet``)."""
     return _raised.is_set()
 
 
 def quiet_swallowed_interrupts(previous):
-    """A ``sys.unraisablehook`` for while :func:`interrupt` handles SIGINT: its KeyboardInterrupt may land
+    """A ``sys.unraisablehook`` for while :func:`interrupt` handles signals: its KeyboardInterrupt may land
     where Python cannot raise it (a ctypes callback LLVM makes while numba compiles, a finalizer), and
     Python would print it as a traceback. Remembered, the training or the command takes it; so it is not
     printed. Anything else goes to ``previous``."""
