@@ -314,7 +314,7 @@ def _commands(work: Path) -> dict:
 def signals(trials: int, work: Path, cold: bool = False) -> None:
     """SIGINT or SIGTERM at a random moment of each command that writes over a user's file; with
     ``cold``, the package's numba cache emptied before each train, so that signals land in compiles."""
-    rng, commands, counts = random.Random(0), _commands(work), {}
+    rng, commands, counts = random.Random(0), _commands(work), {"stopped": 0}
     for i in range(trials):
         name, sig = rng.choice(sorted(commands)), rng.choice([signal.SIGINT, signal.SIGTERM])
         after = rng.uniform(0.05, 4)
@@ -343,6 +343,7 @@ def signals(trials: int, work: Path, cold: bool = False) -> None:
         if name == "train" and stopped:
             resumed = subprocess.run([*argv, "--resume"], env=ENV, capture_output=True, text=True, timeout=300)
             faults["resume failed"] = resumed.returncode != 0
+        counts["stopped"] += stopped
         for fault, seen in faults.items():
             counts[fault] = counts.get(fault, 0) + bool(seen)
         if any(faults.values()):
