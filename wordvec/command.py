@@ -27,23 +27,26 @@ def run(argv: list[str] | None = None) -> int:
     an error that escapes after it (numba's, failing to save that kernel) is taken as the interrupt.
     """
     held: list[int] = []
-    unraisable = sys.unraisablehook
-    hold = threading.current_thread() is threading.main_thread() and \
-        signal.getsignal(signal.SIGINT) is signal.default_int_handler  # an ignored SIGINT stays ignored
+    unraisable, main_thread = sys.unraisablehook, threading.current_thread() is threading.main_thread()
+    hold = main_thread and signal.getsignal(signal.SIGINT) is signal.default_int_handler  # ignored stays ignored
     # SIGTERM as SIGINT after the imports, so that what a command was writing is cleaned up (a temporary
-    # directory, a file half written), where it would have ended the process on the spot
-    terminate = hold and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    # directory, a file half written), where it would have ended the process on the spot; also in a
+    # background job, whose SIGINT is ignored
+    terminate = main_thread and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    ours = hold or terminate
     try:
-        if hold:
+        if ours:
             forget_interrupt()  # one a training in this process raised before (a second Ctrl-C) is not ours
+        if hold:
             signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
         from wordvec.cli import main
 
         if hold:
             signal.signal(signal.SIGINT, interrupt)
-            sys.unraisablehook = quiet_swallowed_interrupts(unraisable)
         if terminate:
             signal.signal(signal.SIGTERM, interrupt)
+        if ours:
+            sys.unraisablehook = quiet_swallowed_interrupts(unraisable)
         if held:
             raise KeyboardInterrupt
         return main(argv)
@@ -51,14 +54,15 @@ def run(argv: list[str] | None = None) -> int:
         print("wordvec: interrupted", file=sys.stderr)
         return 130
     except Exception:
-        if not (hold and interrupted()):
+        if not (ours and interrupted()):
             raise
-        print("wordvec: interrupted", file=sys.stderr)  # the error was the Ctrl-C's, where it was swallowed
+        print("wordvec: interrupted", file=sys.stderr)  # the error was the signal's, where it was swallowed
         return 130
-    finally:
-        if hold:  # as it was, for a caller that goes on (tests)
+    finally:  # as it was, for a caller that goes on (tests)
+        if hold:
             signal.signal(signal.SIGINT, signal.default_int_handler)
-            if terminate:
-                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if terminate:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if ours:
             sys.unraisablehook = unraisable
             forget_interrupt()
