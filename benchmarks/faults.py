@@ -331,13 +331,15 @@ def signals(trials: int, work: Path, cold: bool = False) -> None:
         time.sleep(after)
         proc.send_signal(sig)
         err = proc.communicate(timeout=300)[1]
-        ended = proc.returncode == 0 or -proc.returncode == sig  # it finished first (or was ending)
-        # 130, or ended by SIGINT after printing its line (a shell shows 130 for both): CPython's flag for a
-        # KeyboardInterrupt that passed through code an extension ran by PyRun_String (tests/test_cli.py)
-        stopped, last = proc.returncode in (130, -signal.SIGINT), (err.strip().splitlines() or [""])[-1]
+        last = (err.strip().splitlines() or [""])[-1]
+        # stopped: 130, or ended by SIGINT after printing its line (a shell shows 130 for both): CPython's flag
+        # for a KeyboardInterrupt that passed through code an extension ran by PyRun_String (tests/test_cli.py).
+        # Ended by the signal without saying so: it came as Python started or after the command had ended
+        stopped = proc.returncode in (130, -signal.SIGINT) and "interrupted" in last
+        ended = proc.returncode == 0 or (-proc.returncode == sig and "interrupted" not in last)
         faults = {"traceback": "Traceback" in err,
                   "other status": not stopped and not ended,
-                  "no one-line reason": stopped and not last.startswith("wordvec: "),
+                  "no one-line reason": proc.returncode == 130 and not last.startswith("wordvec: "),
                   "user's file changed by a stopped run": stopped and out.read_text() != "the user's file\n",
                   "files left beside it": [p.name for p in out.parent.iterdir()] != [out.name]}
         if name == "train" and stopped:
