@@ -38,6 +38,16 @@ def test_a_ctrl_c_during_the_imports_is_held_then_taken(monkeypatch, capsys):
     assert capsys.readouterr().err.strip() == "wordvec: interrupted"
 
 
+def _ctrl_c_in_a_callback():
+    """SIGINT handled inside a ctypes callback, as LLVM calls numba's cache: Python cannot raise it there."""
+
+    def callback():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # the handler raises KeyboardInterrupt in here
+
+    ctypes.CFUNCTYPE(None)(callback)()
+
+
 def _fake_cli(monkeypatch, main):
     fake = types.ModuleType("wordvec.cli")
     fake.main = main
@@ -56,11 +66,7 @@ def test_a_ctrl_c_swallowed_in_a_callback_is_not_printed_and_still_stops_the_tra
     monkeypatch.setattr(sys, "unraisablehook", lambda info: reported.append(info.exc_type))
 
     def main(argv):
-        def callback():
-            os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(0.05)  # the handler raises KeyboardInterrupt in here, inside the callback
-
-        ctypes.CFUNCTYPE(None)(callback)()
+        _ctrl_c_in_a_callback()
         ctypes.CFUNCTYPE(None)(lambda: 1 / 0)()  # anything else still goes to the hook there was
         with stop_on_signals() as stop:
             return 130 if stop.is_set() else 0
@@ -76,11 +82,7 @@ def test_an_error_after_a_swallowed_ctrl_c_is_the_interrupt_and_any_other_error_
     to save the kernel (RuntimeError: no compiled object yet) and ended the command in a traceback."""
 
     def numba_compiling(argv):
-        def callback():
-            os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(0.05)
-
-        ctypes.CFUNCTYPE(None)(callback)()
+        _ctrl_c_in_a_callback()
         raise RuntimeError("no compiled object yet for <Library 'encode_bytes'>")
 
     assert _fake_cli(monkeypatch, numba_compiling) == 130
