@@ -43,13 +43,15 @@ def kernel_rate(threads: int, weights: list[Weights], tables, settings, chunks, 
     """Words/s of ``threads`` threads, thread k training ``weights[k % len(weights)]``."""
     states = new_state(1, threads)
     barrier, words = threading.Barrier(threads + 1), [0] * threads
+    lock, rows = threading.Lock(), settings.top_rows if threads > 1 else 0  # as engine.cpu.CpuBackend
+    top = [kernel.top_copy(weights[0].vectors_out, rows) for _ in range(threads)]
 
     def work(k: int) -> None:
         mine = [chunks[(k * per_thread + i) % len(chunks)] for i in range(per_thread)]
         barrier.wait()
         for c in mine:
             words[k] += kernel.train_chunk(c, weights[k % len(weights)], tables, settings, 0.025, 0.0001,
-                                           states, k)[2]
+                                           states, k, top[k], lock, threads)[2]
 
     pool = [threading.Thread(target=work, args=(k,)) for k in range(threads)]
     for t in pool:

@@ -13,7 +13,8 @@ from wordvec.engine.contract import (
     Weights,
     identity_bags,
 )
-from wordvec.engine.cpu.kernel import KERNELS, kernel_for, train_chunk
+from wordvec.engine.cpu.kernel import KERNELS, kernel_for, top_copy, train_chunk
+from wordvec.engine.cpu.output import add_top_change
 from wordvec.engine.cpu.rng import new_state
 from wordvec.engine.cpu.sampling import draw_negatives
 from wordvec.engine.cpu.width import ROW
@@ -38,9 +39,9 @@ def chunk_of(lines):
     return np.array([w for line in lines for w in line + [-1]], dtype=np.int32)
 
 
-SHAPES = {  # name: (window, negative, dim, held_rows); the wider one fills the kernels' blocks of four rows and
-    # leaves a rest, and holds the changes of three output rows (hierarchical softmax's top nodes); rows of
-    # the default length train with each kernel's twin compiled for them
+SHAPES = {  # name: (window, negative, dim, top_rows); the wider one fills the kernels' blocks of four rows and
+    # leaves a rest, and trains three output rows (hierarchical softmax's top nodes) in the thread's copy;
+    # rows of the default length train with each kernel's twin compiled for them
     "small": (2, 4, 8, 0),
     "wide": (4, 7, 13, 3),
     "default-rows": (5, 5, ROW, 3),
@@ -54,13 +55,13 @@ SHAPES = {  # name: (window, negative, dim, held_rows); the wider one fills the 
 def test_kernel_steps_equal_reference_steps(mode, loss_kind, schedule, shape):
     arch, per_window, mean_gradient = MODES[mode]
     keep, shrink, alpha_start, alpha_end = SCHEDULES[schedule]
-    window, negative, dim, held = SHAPES[shape]
+    window, negative, dim, top = SHAPES[shape]
     rng = np.random.default_rng(0)
     n = len(COUNTS)
     V = rng.normal(scale=0.5, size=(n, dim)).astype(np.float32)
     U = rng.normal(scale=0.5, size=(n - 1 if loss_kind == LOSS_HIERARCHICAL else n, dim)).astype(np.float32)
     tables = build_tables(COUNTS, keep, 0.75, hierarchical=loss_kind == LOSS_HIERARCHICAL)
-    settings = Settings(arch, loss_kind, per_window, window, shrink, negative, mean_gradient, held)
+    settings = Settings(arch, loss_kind, per_window, window, shrink, negative, mean_gradient, top)
     reference = ReferenceTrainer(V, U, tables, settings, new_state(5))
     expected = reference.train_chunk(chunk_of(LINES), alpha_start, alpha_end)
 
@@ -97,19 +98,46 @@ def test_the_stream_goes_on_where_the_chunk_left_it():
     assert states[0] == before[0] and states[2] == before[2]
 
 
-def test_held_rows_change_the_steps():
-    """Holding the top nodes' changes alters the steps (so the reference test above, with three rows
-    held, would see a kernel that did not hold them)."""
+def _hierarchical(seed):
     tables = build_tables(COUNTS, np.ones(6), 0.75, hierarchical=True)
-    rng = np.random.default_rng(4)
+    rng = np.random.default_rng(seed)
     V, U = rng.normal(scale=0.5, size=(6, 8)).astype(np.float32), rng.normal(scale=0.5, size=(5, 8)).astype(np.float32)
+    return tables, Settings(ARCH_SKIPGRAM, LOSS_HIERARCHICAL, True, 4, False, 1, False, 3), V, U
+
+
+def test_one_thread_takes_the_same_steps_with_its_copy_of_the_top_nodes():
+    """The copy changes where a thread's steps are made, not the steps (the reference test above
+    checks the same with three rows copied)."""
+    tables, settings, V, U = _hierarchical(4)
     outs = []
-    for held in (0, 3):
+    for rows in (0, 3, 5):
         weights = Weights(V.copy(), U.copy(), *identity_bags(6))
-        settings = Settings(ARCH_SKIPGRAM, LOSS_HIERARCHICAL, True, 4, False, 1, False, held)
-        train_chunk(chunk_of(LINES * 3), weights, tables, settings, 0.1, 0.1, new_state(6), 0)
-        outs.append(weights.vectors_out)
-    assert np.abs(outs[0] - outs[1]).max() > 1e-3
+        train_chunk(chunk_of(LINES * 3), weights, tables, settings, 0.1, 0.1, new_state(6), 0, top_copy(U, rows))
+        outs.append(weights)
+    assert np.abs(outs[0].vectors_out - U).max() > 1e-2  # it trained
+    for w in outs[1:]:
+        assert_allclose(w.vectors_out, outs[0].vectors_out, rtol=1e-6, atol=1e-6)
+        assert_allclose(w.vectors_in, outs[0].vectors_in, rtol=1e-6, atol=1e-6)
+
+
+def test_two_threads_copies_of_the_top_nodes_are_averaged():
+    """Two threads copy the top nodes, train, and each adds half its change, one after the other:
+    the rows end at the mean of the two copies, the first thread's half as it was when it trained alone."""
+    tables, settings, V, U = _hierarchical(5)
+    alone = Weights(V.copy(), U.copy(), *identity_bags(6))
+    train_chunk(chunk_of(LINES), alone, tables, settings, 0.1, 0.1, new_state(6), 0)
+    weights = Weights(V.copy(), U.copy(), *identity_bags(6))
+    kernel, first, second = kernel_for(weights, settings), top_copy(U, 3), top_copy(U, 3)
+    kernel(chunk_of(LINES), weights, tables, settings, 0.1, 0.1, new_state(6), 0, first)
+    kernel(chunk_of(LINES[::-1]), weights, tables, settings, 0.1, 0.1, new_state(7), 0, second)
+    assert np.array_equal(weights.vectors_out[2:], U[2:])  # the copies' rows wait for the changes
+    add_top_change(weights.vectors_out, first, 0.5)
+    add_top_change(weights.vectors_out, second, 0.5)
+    assert_allclose(weights.vectors_out[2:], (first[0] + second[0]) / 2, rtol=1e-6, atol=1e-6)
+    second_change = second[0] - second[1]
+    assert np.abs(second_change).max() > 1e-2
+    assert_allclose(weights.vectors_out[2:] - second_change / 2, (U[2:] + alone.vectors_out[2:]) / 2,
+                    rtol=1e-6, atol=1e-6)
 
 
 def test_the_subsampled_schedule_drops_words_and_shrinks_windows():
@@ -165,3 +193,15 @@ def test_negatives_skip_the_target():
     buf = np.empty(1000, dtype=np.int64)
     k = draw_negatives(0, 1000, table, new_state(1), 0, buf, 0)
     assert 400 < k < 600 and np.all(buf[:k] == 1)
+
+
+def test_a_copy_of_the_top_nodes_never_reaches_past_the_output_rows():
+    """A vocabulary with fewer inner nodes than ``Settings.top_rows`` copies them all; a copy of
+    another shape is refused before the kernel could write outside the rows."""
+    tables, settings, V, U = _hierarchical(6)
+    assert top_copy(U, 1023).shape == (2, len(U), U.shape[1])
+    weights = Weights(V, U, *identity_bags(6))
+    for shape in ((2, len(U) + 1, 8), (2, 2, 7)):
+        with pytest.raises(ValueError, match="top rows"):
+            train_chunk(chunk_of(LINES), weights, tables, settings, 0.1, 0.1, new_state(6), 0,
+                        np.zeros(shape, np.float32))

@@ -4,7 +4,7 @@ from numba import njit
 
 from wordvec.engine.cpu.rng import new_state
 from wordvec.engine.cpu.sampling import draw, draw_packed
-from wordvec.engine.tables import build_alias, pack_alias
+from wordvec.engine.tables import build_alias, build_huffman, pack_alias
 
 
 @njit
@@ -61,3 +61,15 @@ def test_the_packed_table_holds_each_column_to_2_to_the_minus_32():
     np.testing.assert_array_equal(packed & np.uint64(0xFFFFFFFF), alias)
     threshold = (packed >> np.uint64(32)).astype(np.float64) / 2.0**32
     assert np.all((prob - threshold >= 0) & (prob - threshold <= 2.0**-32 + 1e-15))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_each_huffman_path_runs_down_from_the_root_through_falling_ids(seed):
+    """Root first, each node's id above its child's: a thread's copy of the last rows (the nodes
+    nearest the root) holds the first nodes of every path (``output.path_targets``)."""
+    counts = np.random.default_rng(seed).zipf(1.3, size=500).clip(1, 10**6)
+    _, points, lengths = build_huffman(counts)
+    root = len(counts) - 2
+    for w in range(len(counts)):
+        path = points[w, :lengths[w]]
+        assert path[0] == root and np.all(np.diff(path) < 0)

@@ -25,7 +25,7 @@ import numpy as np
 
 ARCH_SKIPGRAM, ARCH_CBOW = 0, 1
 LOSS_NEGATIVE, LOSS_HIERARCHICAL = 0, 1
-HELD_NODES = 15  # Settings.held_rows under hierarchical softmax: the top four levels of the Huffman tree
+TOP_NODES = 1023  # Settings.top_rows under hierarchical softmax: the inner nodes on the most paths (made last)
 
 
 class Weights(NamedTuple):
@@ -62,10 +62,8 @@ class Settings(NamedTuple):
     shrink_windows: bool  # draw each window's size from 1..window
     negative: int
     cbow_mean_gradient: bool  # CBOW: 1/n of the mean's gradient to each context word (exact) or all of it
-    held_rows: int = 0  # hierarchical softmax: the last held_rows output rows (the nodes nearest the root)
-    # get their changes in a thread's own buffer, added every few windows (kernel.HELD_WINDOWS, and
-    # kernel.HELD_WINDOWS_CBOW for CBOW) and at the chunk's end:
-    # every prediction writes them, and threads writing one row at once wait on each other's caches
+    top_rows: int = 0  # hierarchical softmax: the last top_rows output rows (the nodes nearest the root),
+    # which each thread of several trains in a copy of its own during a chunk (engine/cpu/output.py)
 
 
 class ChunkResult(NamedTuple):

@@ -4,10 +4,7 @@
 does, step by step: the same subsampling, window sizes, learning rate of each
 word and negatives. It draws its random numbers from the kernel's own generator
 (``engine.cpu.rng``, ``engine.cpu.sampling``) in the same order (a window's
-negatives ``kernel.LEAD`` words before its window size), and under
-hierarchical softmax it holds the changes of the last ``settings.held_rows``
-output rows as the kernel does (added every ``kernel.HELD_WINDOWS`` windows,
-``kernel.HELD_WINDOWS_CBOW`` for CBOW, and at the chunk's end), so from the same
+negatives ``kernel.LEAD`` words before its window size), so from the same
 state both take the very same steps, and the kernel's float32 weights can be compared
 with these float64 ones. It is slow and meant for tests and teaching.
 """
@@ -17,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from wordvec.engine.contract import ARCH_CBOW, LOSS_HIERARCHICAL, Settings, Tables
-from wordvec.engine.cpu.kernel import HELD_WINDOWS, HELD_WINDOWS_CBOW, LEAD
+from wordvec.engine.cpu.kernel import LEAD
 from wordvec.engine.cpu.rng import randint, uniform
 from wordvec.engine.cpu.sampling import draw_packed
 from wordvec.reference.losses import hierarchical_softmax_loss_and_gradient, neg_sampling_loss_and_gradient
@@ -45,9 +42,7 @@ class ReferenceTrainer:
         The word at raw position p gets alpha_start + p (alpha_end - alpha_start) / n_words.
         """
         slope = (alpha_end - alpha_start) / max(1, int(np.count_nonzero(chunk >= 0)))
-        total, predictions, done, windows = 0.0, 0, 0, 0
-        held = self.settings.held_rows if self.settings.loss == LOSS_HIERARCHICAL else 0  # as the kernels
-        self.held = np.zeros((min(held, len(self.U)), self.U.shape[1]))
+        total, predictions, done = 0.0, 0, 0
         for line in _lines(chunk):
             kept = [w for w in line if self.tables.keep_prob[w] >= 1.0
                     or uniform(self.state, 0) < self.tables.keep_prob[w]]
@@ -63,18 +58,8 @@ class ReferenceTrainer:
                 if context:
                     total += self._window(center, context, alpha, negatives[pos])
                     predictions += 1 if self.settings.arch == ARCH_CBOW else len(context)
-                    windows += 1
-                    every = HELD_WINDOWS_CBOW if self.settings.arch == ARCH_CBOW else HELD_WINDOWS
-                    if windows % every == 0:
-                        self._apply_held()
             done += len(line)
-        self._apply_held()
         return total, predictions, done
-
-    def _apply_held(self) -> None:
-        """Add the held changes of the last output rows to them."""
-        self.U[len(self.U) - len(self.held):] += self.held
-        self.held[:] = 0.0
 
     def _window(self, center: int, context: list[int], alpha: float, negatives: np.ndarray | None) -> float:
         """The steps of one window (its first with ``negatives``, any later one drawing its own);
@@ -112,10 +97,7 @@ class ReferenceTrainer:
                                                               [p[:n] for p in t.points]) for h in hidden]
         else:
             results = [neg_sampling_loss_and_gradient(h, target, self.U, negatives) for h in hidden]
-        change = -alpha * sum(r[2] for r in results)
-        start = len(self.U) - len(self.held)
-        self.held += change[start:]
-        self.U[:start] += change[:start]
+        self.U -= alpha * sum(r[2] for r in results)
         return sum(r[0] for r in results), [r[1] for r in results]
 
 

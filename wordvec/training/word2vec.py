@@ -385,7 +385,7 @@ class Word2Vec:
             loss=contract.LOSS_HIERARCHICAL if self.loss == "hierarchical" else contract.LOSS_NEGATIVE,
             per_window=self.update == "window", window=self.window, shrink_windows=self.shrink_windows,
             negative=self.negative, cbow_mean_gradient=self.cbow_mean_gradient,
-            held_rows=contract.HELD_NODES if self.loss == "hierarchical" else 0)
+            top_rows=contract.TOP_NODES if self.loss == "hierarchical" else 0)
 
     def _schedule(self, epochs: int | None = None) -> Schedule:
         gpu = self.device == "cuda"

@@ -28,6 +28,8 @@ computes, and the context row that enters the next window one window before.
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 from numba import njit
 
@@ -42,11 +44,10 @@ from wordvec.engine.cpu.bagcache import (
 )
 from wordvec.engine.cpu.borrow import borrowed, keep
 from wordvec.engine.cpu.output import (
-    apply_held,
+    add_top_change,
     binary_logistic_step,
-    held_rows,
+    copy_top_rows,
     negative_targets,
-    no_held_rows,
     path_targets,
 )
 from wordvec.engine.cpu.prefetch import prefetch_row
@@ -56,17 +57,15 @@ from wordvec.engine.cpu.width import ROW, assume_equal, prefer_256_bit_vectors
 
 LEAD = 2  # windows between choosing (and prefetching) a window's output rows and computing it
 _RING = 4  # slots of chosen rows: a power of two above LEAD
-HELD_WINDOWS = 8  # skip-gram windows between additions of the held rows' changes (Settings.held_rows)
-HELD_WINDOWS_CBOW = 32  # CBOW's: a window changes each held row once, not once per context word
 _OWN = 8  # uint64s in a cache line: element _OWN of 2 * _OWN is on a line that nothing else shares
 
 
 @njit(cache=True, nogil=True, fastmath=True, error_model="numpy", inline="always")
-def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, step, targets, hold,
+def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, top, step, targets,
            per_context, row):
     """Train on one chunk with ``step`` (:func:`_skipgram_step` or :func:`_cbow_step`) and the output
-    layer's ``targets`` and ``hold`` (the rows it holds); returns ``(loss_sum, n_predictions, n_words)``
-    (see ``engine.contract``).
+    layer's ``targets``; returns ``(loss_sum, n_predictions, n_words)`` (see ``engine.contract``).
+    ``top``: the thread's copy of the last output rows (:func:`train_chunk`), copied in here.
     ``per_context``: a prediction per context word (skip-gram) or per window (CBOW).
     ``row``: 0, or the length of every weight row, known when the kernel is compiled (``engine/cpu/width.py``).
 
@@ -75,12 +74,6 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
     rate of its place among the raw words, so subsampling does not bend the schedule.
     Random draws come in this order: a line's subsampling, the output rows of its
     first LEAD words, then per word those of the word LEAD ahead and its window's reach.
-    Under hierarchical softmax the changes of the last ``settings.held_rows``
-    output rows are held and added after every HELD_WINDOWS windows that
-    predict (HELD_WINDOWS_CBOW for CBOW), and at the chunk's end. A CBOW window
-    changes a held row once, a skip-gram window once per context word (about six),
-    and each addition takes the rows from the other threads' caches: CBOW adding
-    them every 8 windows ran at 0.80-0.90x of every 32 on two threads (BENCHMARKS.md).
     Every array is used borrowed (``engine/cpu/borrow.py``): the windows' loop updates no
     reference counts (1.21-1.29x faster one-thread kernels, CBOW-NS unchanged).
     The threads' random states lie side by side in one array, eight to a cache line, and
@@ -104,25 +97,28 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
              np.empty((_RING, width), dtype=np.float32),  # their signs
              np.zeros(_RING, dtype=np.int64),  # how many
              np.empty((span, width), dtype=np.float32),  # coefficients
+             np.zeros(_RING, dtype=np.int64),  # how many of them are rows of the thread's copy
              np.empty(chunk.shape[0], dtype=np.int64),  # the line after subsampling
-             hold(out, settings.held_rows, dim),
              context_cache(weights, window, dim),  # with subwords: the reach's input vectors (engine/cpu/bagcache.py)
              np.empty(2 * _OWN, dtype=np.uint64))  # the random state at [_OWN]: no other array on its line
-    context, where, hidden, grad, rows, signs, n_rows, coeffs, sentence, held, cache, rng = borrowed(owned)
+    context, where, hidden, grad, rows, signs, n_rows, coeffs, n_top, sentence, cache, rng = borrowed(owned)
+    copy_top_rows(out, top)
+    mine = borrowed(top[0])  # the copy the thread trains (borrowed: its owner is the caller)
     rng[_OWN] = state[stream]  # the chunk draws from a copy of its stream's state, on a line of its own
     slope = (alpha_end - alpha_start) / max(1, np.count_nonzero(chunk >= 0))  # per word
-    loss, n_predictions, words_done, windows = 0.0, 0, 0, 0
+    loss, n_predictions, words_done = 0.0, 0, 0
     i = 0
     while i < chunk.shape[0]:
         i, length, raw = _subsample_line(chunk, i, tables.keep_prob, rng, _OWN, sentence)
         raw_per_kept = raw / max(length, 1)
         for p in range(min(LEAD, length)):
-            n_rows[p] = targets(tables, settings.negative, sentence[p], out, rng, _OWN, rows[p], signs[p])
+            n_rows[p], n_top[p] = targets(tables, settings.negative, sentence[p], out, mine, rng, _OWN, rows[p],
+                                          signs[p])
         for pos in range(length):
             p = (pos + LEAD) % _RING
             if pos + LEAD < length:
-                n_rows[p] = targets(tables, settings.negative, sentence[pos + LEAD], out, rng, _OWN, rows[p],
-                                    signs[p])
+                n_rows[p], n_top[p] = targets(tables, settings.negative, sentence[pos + LEAD], out, mine, rng, _OWN,
+                                              rows[p], signs[p])
             if pos + 1 < length:  # the context row that enters the next window
                 prefetch_row(weights.vectors_in, sentence[min(pos + 1 + window, length - 1)])
             cache_enter(cache, weights, sentence, length, pos, window)
@@ -135,14 +131,10 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
                 continue
             s = pos % _RING
             loss += step(targets, weights, tables, settings, sentence[pos], context, where, m, alpha, rng, _OWN,
-                         hidden, grad, rows[s], signs[s], n_rows[s], coeffs, held, cache)
+                         hidden, grad, rows[s], signs[s], n_rows[s], n_top[s], mine, coeffs, cache)
             n_predictions += m if per_context else 1
-            windows += 1
-            if windows % (HELD_WINDOWS if per_context else HELD_WINDOWS_CBOW) == 0:
-                apply_held(out, held)
         cache_leave_line(cache, weights, sentence, length, window)
         words_done += raw
-    apply_held(out, held)
     state[stream] = rng[_OWN]  # the stream goes on next chunk (borrowed, numba drops this: borrow.py)
     keep(owned)
     return loss, n_predictions, words_done
@@ -186,13 +178,13 @@ def _where_context(length, pos, reach, where):
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
 def _cbow_step(targets, weights, tables, settings, center, context, where, m, alpha, state, stream, hidden, grad,
-               rows, signs, k, coeffs, held, cache):
+               rows, signs, k, h, top, coeffs, cache):
     """The mean of the context's input vectors predicts the center (output ``rows[:k]``); each
     context word's rows get the whole update (word2vec.c) or 1/m of it (``cbow_mean_gradient``)."""
     zero_row(hidden, 0)
     for j in range(m):
         add_input_mean(1.0 / m, weights, cache, context, where, j, hidden, 0)
-    loss = binary_logistic_step(hidden, grad, 1, rows, signs, k, weights.vectors_out, alpha, coeffs, held)
+    loss = binary_logistic_step(hidden, grad, 1, rows, signs, k, h, weights.vectors_out, top, alpha, coeffs)
     scale = 1.0 / m if settings.cbow_mean_gradient else 1.0
     for j in range(m):
         add_to_input(scale, grad, 0, weights, cache, context, where, j)
@@ -201,22 +193,22 @@ def _cbow_step(targets, weights, tables, settings, center, context, where, m, al
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
 def _skipgram_step(targets, weights, tables, settings, center, context, where, m, alpha, state, stream, hidden,
-                   grad, rows, signs, k, coeffs, held, cache):
+                   grad, rows, signs, k, h, top, coeffs, cache):
     """Each context word's input vector predicts the center (output ``rows[:k]``): all m in one
     step (per window), or one step per pair, each pair after the first with fresh rows (word2vec.c)."""
     if settings.per_window:
         for j in range(m):
             read_input(weights, cache, context, where, j, hidden, j)
-        loss = binary_logistic_step(hidden, grad, m, rows, signs, k, weights.vectors_out, alpha, coeffs, held)
+        loss = binary_logistic_step(hidden, grad, m, rows, signs, k, h, weights.vectors_out, top, alpha, coeffs)
         for j in range(m):
             add_to_input(1.0, grad, j, weights, cache, context, where, j)
         return loss
     loss = 0.0
     for j in range(m):
         if j > 0:
-            k = targets(tables, settings.negative, center, weights.vectors_out, state, stream, rows, signs)
+            k, h = targets(tables, settings.negative, center, weights.vectors_out, top, state, stream, rows, signs)
         read_input(weights, cache, context, where, j, hidden, 0)
-        loss += binary_logistic_step(hidden, grad, 1, rows, signs, k, weights.vectors_out, alpha, coeffs, held)
+        loss += binary_logistic_step(hidden, grad, 1, rows, signs, k, h, weights.vectors_out, top, alpha, coeffs)
         add_to_input(1.0, grad, 0, weights, cache, context, where, j)
     return loss
 
@@ -228,51 +220,51 @@ _FLAGS = {"cache": True, "nogil": True, "fastmath": True, "error_model": "numpy"
 
 
 @njit(**_FLAGS)
-def _skipgram_negative(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
-    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _skipgram_step,
-                  negative_targets, no_held_rows, True, 0)
+def _skipgram_negative(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, top):
+    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, top, _skipgram_step,
+                  negative_targets, True, 0)
 
 
 @njit(**_FLAGS)
-def _skipgram_negative_row(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
-    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _skipgram_step,
-                  negative_targets, no_held_rows, True, ROW)
+def _skipgram_negative_row(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, top):
+    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, top, _skipgram_step,
+                  negative_targets, True, ROW)
 
 
 @njit(**_FLAGS)
-def _skipgram_hierarchical(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
-    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _skipgram_step,
-                  path_targets, held_rows, True, 0)
+def _skipgram_hierarchical(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, top):
+    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, top, _skipgram_step,
+                  path_targets, True, 0)
 
 
 @njit(**_FLAGS)
-def _skipgram_hierarchical_row(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
-    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _skipgram_step,
-                  path_targets, held_rows, True, ROW)
+def _skipgram_hierarchical_row(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, top):
+    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, top, _skipgram_step,
+                  path_targets, True, ROW)
 
 
 @njit(**_FLAGS)
-def _cbow_negative(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
-    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _cbow_step,
-                  negative_targets, no_held_rows, False, 0)
+def _cbow_negative(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, top):
+    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, top, _cbow_step,
+                  negative_targets, False, 0)
 
 
 @njit(**_FLAGS)
-def _cbow_negative_row(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
-    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _cbow_step,
-                  negative_targets, no_held_rows, False, ROW)
+def _cbow_negative_row(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, top):
+    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, top, _cbow_step,
+                  negative_targets, False, ROW)
 
 
 @njit(**_FLAGS)
-def _cbow_hierarchical(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
-    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _cbow_step,
-                  path_targets, held_rows, False, 0)
+def _cbow_hierarchical(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, top):
+    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, top, _cbow_step,
+                  path_targets, False, 0)
 
 
 @njit(**_FLAGS)
-def _cbow_hierarchical_row(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
-    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, _cbow_step,
-                  path_targets, held_rows, False, ROW)
+def _cbow_hierarchical_row(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, top):
+    return _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, top, _cbow_step,
+                  path_targets, False, ROW)
 
 
 # (arch, loss) -> (the kernel for any row length, its twin for rows of ROW floats)
@@ -289,7 +281,29 @@ def kernel_for(weights, settings):
     return fixed if weights.vectors_in.shape[1] == ROW == weights.vectors_out.shape[1] else generic
 
 
-def train_chunk(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream):
+def top_copy(vectors_out: np.ndarray, rows: int) -> np.ndarray:
+    """A thread's copy of the last ``rows`` rows of ``vectors_out`` (at most all of them) for
+    :func:`train_chunk`: two float32 matrices, trained and as copied."""
+    return np.zeros((2, min(rows, vectors_out.shape[0]), vectors_out.shape[1]), dtype=np.float32)
+
+
+def train_chunk(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream, top=None,
+                lock=contextlib.nullcontext(), threads=1):
     """Train on one chunk with the kernel of ``settings.arch`` and ``settings.loss``; returns
-    ``(loss_sum, n_predictions, n_words)`` (see ``engine.contract``)."""
-    return kernel_for(weights, settings)(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream)
+    ``(loss_sum, n_predictions, n_words)`` (see ``engine.contract``).
+
+    The last ``len(top[0])`` output rows (``settings.top_rows`` when ``top`` is None) are copied into
+    ``top`` at the chunk's start, the kernel reads and writes them there, and at its end their change
+    over ``threads`` (the threads training at once) is added to the shared rows, holding ``lock``
+    (``output.add_top_change``). One thread takes the same steps either way.
+    """
+    top = top_copy(weights.vectors_out, settings.top_rows) if top is None else top
+    if top.shape[1:] != (min(top.shape[1], weights.vectors_out.shape[0]), weights.vectors_out.shape[1]):
+        raise ValueError(f"top rows of shape {top.shape[1:]} do not fit output rows of shape "
+                         f"{weights.vectors_out.shape}")
+    result = kernel_for(weights, settings)(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream,
+                                           top)
+    if top.shape[1]:
+        with lock:
+            add_top_change(weights.vectors_out, top, 1.0 / threads)
+    return result
