@@ -106,9 +106,10 @@ PARAMS: dict[str, Param] = {p.name: p for p in [
     Param("epochs", int, 5, "passes over the corpus", low=1),
     Param("seed", int, 1, "seed of the initial vectors and of every thread's random stream", low=0),
     Param("shrink_windows", bool, True, "draw each window's size uniformly from 1..window"),
-    Param("update", str, "window", "skip-gram only: 'window' takes one gradient step per context window with "
+    Param("update", str, "auto", "skip-gram only: 'window' takes one gradient step per context window with "
           "negatives shared by the window (Ji et al.'s HogBatch, much faster); 'pair' is word2vec.c's "
-          "per-pair step with fresh negatives", choices=("window", "pair")),
+          "per-pair step with fresh negatives; 'auto' is 'pair' with hierarchical softmax on the CPU (as fast "
+          "there, and better in analogies), 'window' otherwise", choices=("auto", "window", "pair")),
     Param("cbow_mean_gradient", bool, False, "CBOW only: give each context word 1/n of the mean's gradient "
           "(the exact gradient) instead of all of it (word2vec.c and gensim)"),
     Param("interleave", int, 8, "the epochs' order: the corpus cut at line ends into this many stretches, read "

@@ -34,6 +34,14 @@ def test_learns_the_topics(arch, update, loss):
     assert model.wv.vectors.shape == (60, 20) and model.wv.vectors.dtype == np.float32
 
 
+@pytest.mark.parametrize("loss, device, update, per_window", [
+    ("hierarchical", "cpu", "auto", False), ("negative", "cpu", "auto", True), ("hierarchical", "cuda", "auto", True),
+    ("hierarchical", "cpu", "window", True), ("negative", "cpu", "pair", False)])
+def test_auto_update_is_a_step_per_pair_under_hierarchical_softmax_on_the_cpu(loss, device, update, per_window):
+    model = Word2Vec(loss=loss, device=device, update=update)
+    assert model.update == update and model._kernel_settings().per_window is per_window
+
+
 def test_constructor_stores_and_fit_returns_self():
     model = Word2Vec(window=3, alpha=None, callbacks=())
     assert model.window == 3 and model.alpha is None and not hasattr(model, "wv")
@@ -95,7 +103,7 @@ def test_every_corpus_form_gives_the_same_vocabulary(tmp_path):
     ({"epochs": 1.5}, "epochs=1.5 must be an integer >= 1"),
     ({"workers": 0}, "workers=0 must be an integer >= 1 and <= 1024 or None"),
     ({"shrink_windows": 1}, "shrink_windows=1 must be True or False"),
-    ({"update": "batch"}, "update='batch' must be one of 'window', 'pair'"),
+    ({"update": "batch"}, "update='batch' must be one of 'auto', 'window', 'pair'"),
     ({"callbacks": [3]}, "callbacks=\\[3\\] must be a sequence of callables"),
 ])
 def test_invalid_parameters_are_named_before_any_work(params, message):
