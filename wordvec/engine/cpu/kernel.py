@@ -65,7 +65,7 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
            per_context, row):
     """Train on one chunk with ``step`` (:func:`_skipgram_step` or :func:`_cbow_step`) and the output
     layer's ``targets``; returns ``(loss_sum, n_predictions, n_words)`` (see ``engine.contract``).
-    ``top``: the thread's copy of the last output rows (:func:`train_chunk`), copied in here.
+    ``top``: the thread's copy of the last output rows (:func:`train_chunk`), copied in here, or None.
     ``per_context``: a prediction per context word (skip-gram) or per window (CBOW).
     ``row``: 0, or the length of every weight row, known when the kernel is compiled (``engine/cpu/width.py``).
 
@@ -102,8 +102,9 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
              context_cache(weights, window, dim),  # with subwords: the reach's input vectors (engine/cpu/bagcache.py)
              np.empty(2 * _OWN, dtype=np.uint64))  # the random state at [_OWN]: no other array on its line
     context, where, hidden, grad, rows, signs, n_rows, coeffs, n_top, sentence, cache, rng = borrowed(owned)
-    copy_top_rows(out, top)
-    mine = borrowed(top[0])  # the copy the thread trains (borrowed: its owner is the caller)
+    # the copy the thread trains (borrowed: its owner is the caller); None, a constant that numba
+    # compiles the copy's products away for, under negative sampling (no copy: train_chunk)
+    mine = None if top is None else borrowed(copy_top_rows(out, top))
     rng[_OWN] = state[stream]  # the chunk draws from a copy of its stream's state, on a line of its own
     slope = (alpha_end - alpha_start) / max(1, np.count_nonzero(chunk >= 0))  # per word
     loss, n_predictions, words_done = 0.0, 0, 0
@@ -195,7 +196,8 @@ def _cbow_step(targets, weights, tables, settings, center, context, where, m, al
 def _skipgram_step(targets, weights, tables, settings, center, context, where, m, alpha, state, stream, hidden,
                    grad, rows, signs, k, h, top, coeffs, cache):
     """Each context word's input vector predicts the center (output ``rows[:k]``): all m in one
-    step (per window), or one step per pair, each pair after the first with fresh rows (word2vec.c)."""
+    step (per window), or one step per pair (word2vec.c), each pair after the first with fresh
+    noise words under negative sampling (the center's path is the same for every pair)."""
     if settings.per_window:
         for j in range(m):
             read_input(weights, cache, context, where, j, hidden, j)
@@ -205,7 +207,7 @@ def _skipgram_step(targets, weights, tables, settings, center, context, where, m
         return loss
     loss = 0.0
     for j in range(m):
-        if j > 0:
+        if j > 0 and settings.loss == LOSS_NEGATIVE:
             k, h = targets(tables, settings.negative, center, weights.vectors_out, top, state, stream, rows, signs)
         read_input(weights, cache, context, where, j, hidden, 0)
         loss += binary_logistic_step(hidden, grad, 1, rows, signs, k, h, weights.vectors_out, top, alpha, coeffs)
@@ -301,9 +303,10 @@ def train_chunk(chunk, weights, tables, settings, alpha_start, alpha_end, state,
     if top.shape[1:] != (min(top.shape[1], weights.vectors_out.shape[0]), weights.vectors_out.shape[1]):
         raise ValueError(f"top rows of shape {top.shape[1:]} do not fit output rows of shape "
                          f"{weights.vectors_out.shape}")
+    copied = settings.loss == LOSS_HIERARCHICAL  # only paths reach the copy: negative sampling compiles without it
     result = kernel_for(weights, settings)(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream,
-                                           top)
-    if top.shape[1]:
+                                           top if copied else None)
+    if copied and top.shape[1]:
         with lock:
             add_top_change(weights.vectors_out, top, 1.0 / threads)
     return result

@@ -99,9 +99,11 @@ def binary_logistic_step(hidden, grad, n, rows, signs, k, h, out, top, alpha, co
     Written as small matrix products over the rows R = (u_r): S = diag(s) R H^T,
     G = alpha s (1 - sigma(S)), ``grad[i]`` = -alpha dJ/dh_i = sum_r G_ir u_r, and
     u_r += sum_i G_ir h_i. ``coeffs`` (float32) is scratch of shape (>= n, >= k).
-    The first ``h`` rows are rows of the thread's copy ``top``, the others of ``out``.
+    The first ``h`` rows are rows of the thread's copy ``top``, the others of ``out``; with
+    ``top`` None (negative sampling) ``h`` is 0 and the copy's products are not compiled.
     """
-    _scores(hidden, n, top, rows, signs, 0, h, coeffs)
+    if top is not None:  # numba drops the branch when compiling for None
+        _scores(hidden, n, top, rows, signs, 0, h, coeffs)
     _scores(hidden, n, out, rows, signs, h, k, coeffs)
     loss = 0.0
     for i in range(n):  # -dJ/ds = 1 - sigma(s); the sign comes back in G
@@ -111,10 +113,12 @@ def binary_logistic_step(hidden, grad, n, rows, signs, k, h, out, top, alpha, co
             coeffs[i, r] = alpha * (1.0 - p) * signs[r]
     for i in range(n):
         zero_row(grad, i)
-        _add_rows(coeffs, i, top, rows, 0, h, grad)
+        if top is not None:
+            _add_rows(coeffs, i, top, rows, 0, h, grad)
         _add_rows(coeffs, i, out, rows, h, k, grad)
-    for r in range(h):
-        _add_products(coeffs, r, hidden, n, top, rows[r])
+    if top is not None:
+        for r in range(h):
+            _add_products(coeffs, r, hidden, n, top, rows[r])
     for r in range(h, k):
         _add_products(coeffs, r, hidden, n, out, rows[r])
     return loss
@@ -171,11 +175,13 @@ def _add_products(coeffs, r, hidden, n, y, j):
 @njit(cache=True, nogil=True, inline="always")
 def copy_top_rows(out, top):
     """The thread's copy of the last ``top.shape[1]`` rows of ``out``: ``top[0]`` (trained) and
-    ``top[1]`` (as copied), so that :func:`add_top_change` can add what the thread changed."""
+    ``top[1]`` (as copied), so that :func:`add_top_change` can add what the thread changed;
+    returns ``top[0]``."""
     start = out.shape[0] - top.shape[1]
     for s in range(top.shape[1]):
         for d in range(out.shape[1]):
             top[0, s, d] = top[1, s, d] = out[start + s, d]
+    return top[0]
 
 
 @njit(cache=True, nogil=True, fastmath=True)
