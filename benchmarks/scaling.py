@@ -35,23 +35,22 @@ from kernels import DATA, KINDS, setup  # noqa: E402
 
 from wordvec import Word2Vec  # noqa: E402
 from wordvec.engine.contract import Weights  # noqa: E402
-from wordvec.engine.cpu import kernel  # noqa: E402
+from wordvec.engine.cpu import CpuBackend  # noqa: E402
 from wordvec.engine.cpu.rng import new_state  # noqa: E402
 
 
 def kernel_rate(threads: int, weights: list[Weights], tables, settings, chunks, per_thread: int) -> float:
-    """Words/s of ``threads`` threads, thread k training ``weights[k % len(weights)]``."""
-    states = new_state(1, threads)
+    """Words/s of ``threads`` threads, thread k training ``weights[k % len(weights)]`` through a
+    ``CpuBackend`` of ``threads`` streams (its rule for hierarchical softmax's top-node copies)."""
+    backends = [CpuBackend(w, tables, settings, new_state(1, threads)) for w in weights[:threads]]
     barrier, words = threading.Barrier(threads + 1), [0] * threads
-    lock, rows = threading.Lock(), settings.top_rows if threads > 1 else 0  # as engine.cpu.CpuBackend
-    top = [kernel.top_copy(weights[0].vectors_out, rows) for _ in range(threads)]
 
     def work(k: int) -> None:
         mine = [chunks[(k * per_thread + i) % len(chunks)] for i in range(per_thread)]
+        backend = backends[k % len(backends)]
         barrier.wait()
         for c in mine:
-            words[k] += kernel.train_chunk(c, weights[k % len(weights)], tables, settings, 0.025, 0.0001,
-                                           states, k, top[k], lock, threads)[2]
+            words[k] += backend.train_chunk(c, 0.025, 0.0001, k).words
 
     pool = [threading.Thread(target=work, args=(k,)) for k in range(threads)]
     for t in pool:
