@@ -102,9 +102,11 @@ def _train(chunk, weights, tables, settings, alpha_start, alpha_end, state, stre
              context_cache(weights, window, dim),  # with subwords: the reach's input vectors (engine/cpu/bagcache.py)
              np.empty(2 * _OWN, dtype=np.uint64))  # the random state at [_OWN]: no other array on its line
     context, where, hidden, grad, rows, signs, n_rows, coeffs, n_top, sentence, cache, rng = borrowed(owned)
-    # the copy the thread trains (borrowed: its owner is the caller); None, a constant that numba
-    # compiles the copy's products away for, under negative sampling (no copy: train_chunk)
-    mine = None if top is None else borrowed(copy_top_rows(out, top))
+    # the copy the thread trains (borrowed: its owner is the caller); under negative sampling no row
+    # is in a copy (train_chunk passes None) and the output rows stand in for it
+    mine = out if top is None else borrowed(copy_top_rows(out, top))
+    if row > 0:
+        assume_equal(mine.shape[1], row)
     rng[_OWN] = state[stream]  # the chunk draws from a copy of its stream's state, on a line of its own
     slope = (alpha_end - alpha_start) / max(1, np.count_nonzero(chunk >= 0))  # per word
     loss, n_predictions, words_done = 0.0, 0, 0

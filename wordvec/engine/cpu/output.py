@@ -99,12 +99,13 @@ def binary_logistic_step(hidden, grad, n, rows, signs, k, h, out, top, alpha, co
     Written as small matrix products over the rows R = (u_r): S = diag(s) R H^T,
     G = alpha s (1 - sigma(S)), ``grad[i]`` = -alpha dJ/dh_i = sum_r G_ir u_r, and
     u_r += sum_i G_ir h_i. ``coeffs`` (float32) is scratch of shape (>= n, >= k).
-    The first ``h`` rows are rows of the thread's copy ``top``, the others of ``out``; with
-    ``top`` None (negative sampling) ``h`` is 0 and the copy's products are not compiled.
+    The first ``h`` rows are rows of the thread's copy ``top``, the others of ``out``
+    (negative sampling: ``top`` is ``out`` and ``h`` 0). Each product is written once, over
+    the two parts in turn: inlining them is most of what numba spends compiling a kernel.
     """
-    if top is not None:  # numba drops the branch when compiling for None
-        _scores(hidden, n, top, rows, signs, 0, h, coeffs)
-    _scores(hidden, n, out, rows, signs, h, k, coeffs)
+    for part in range(2):
+        y, lo, hi = (top, 0, h) if part == 0 else (out, h, k)
+        _scores(hidden, n, y, rows, signs, lo, hi, coeffs)
     loss = 0.0
     for i in range(n):  # -dJ/ds = 1 - sigma(s); the sign comes back in G
         for r in range(k):
@@ -113,14 +114,11 @@ def binary_logistic_step(hidden, grad, n, rows, signs, k, h, out, top, alpha, co
             coeffs[i, r] = alpha * (1.0 - p) * signs[r]
     for i in range(n):
         zero_row(grad, i)
-        if top is not None:
-            _add_rows(coeffs, i, top, rows, 0, h, grad)
-        _add_rows(coeffs, i, out, rows, h, k, grad)
-    if top is not None:
-        for r in range(h):
-            _add_products(coeffs, r, hidden, n, top, rows[r])
-    for r in range(h, k):
-        _add_products(coeffs, r, hidden, n, out, rows[r])
+        for part in range(2):
+            y, lo, hi = (top, 0, h) if part == 0 else (out, h, k)
+            _add_rows(coeffs, i, y, rows, lo, hi, grad)
+    for r in range(k):
+        _add_products(coeffs, r, hidden, n, top if r < h else out, rows[r])
     return loss
 
 
