@@ -305,7 +305,7 @@ def train_chunk(chunk, weights, tables, settings, alpha_start, alpha_end, state,
     if top.shape[1:] != (min(top.shape[1], weights.vectors_out.shape[0]), weights.vectors_out.shape[1]):
         raise ValueError(f"top rows of shape {top.shape[1:]} do not fit output rows of shape "
                          f"{weights.vectors_out.shape}")
-    copied = settings.loss == LOSS_HIERARCHICAL  # only paths reach the copy: negative sampling compiles without it
+    copied = settings.loss == LOSS_HIERARCHICAL  # only paths reach the copy: negative sampling passes none
     result = kernel_for(weights, settings)(chunk, weights, tables, settings, alpha_start, alpha_end, state, stream,
                                            top if copied else None)
     if copied and top.shape[1]:
